@@ -1,0 +1,44 @@
+"""The HTTP service: `create_app(settings)` builds it; nothing happens at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from . import errors, graph_store, home, ids, schemes, sparql, update
+from cpms_kg import __version__
+from cpms_kg.settings import Settings
+from cpms_kg.store import Store, open_store
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None, initialise: bool = False) -> FastAPI:
+    """The app; it opens the configured store at start-up unless one is given (tests pass their own)."""
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = store is None
+        app.state.store = open_store(settings) if owned else store
+        if initialise:
+            from cpms_kg.bootstrap import initialise as run_init
+
+            run_init(app.state.store)
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.store.close()
+
+    app = FastAPI(
+        title="cpms-kg",
+        version=__version__,
+        description="产品主数据标准知识图谱服务 · Semantic knowledge graph service for product master data standards",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    errors.install(app)
+    for module in (home, sparql, update, graph_store, ids, schemes):
+        app.include_router(module.router)
+    return app

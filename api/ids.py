@@ -1,0 +1,35 @@
+"""GET /id/...: every resource minted under the base IRI dereferences here, with content negotiation."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from .deps import StoreDep
+from cpms_kg import conneg, html, linkeddata
+from cpms_kg.namespaces import PREFIXES
+from cpms_kg.sparql_service import serialize_triples
+
+router = APIRouter(tags=["linked data"])
+
+
+@router.get("/id/{path:path}", summary="Dereference a resource (HTML, Turtle, JSON-LD, RDF/XML, N-Triples)")
+def dereference(path: str, request: Request, store: StoreDep) -> Response:
+    accept = request.headers.get("accept")
+    requested = request.query_params.get("format")
+    if requested:
+        accept = conneg.alias(requested) or requested
+    offer = conneg.negotiate(accept, conneg.PAGE_OFFERS)
+    if offer is None:
+        raise conneg.not_acceptable(accept, conneg.PAGE_OFFERS)
+    iri = linkeddata.iri_for_path(store.base_iri, path)
+    headers = {"Vary": "Accept", "Link": f'<{iri}>; rel="canonical"'}
+    if offer.key == "HTML":
+        page = linkeddata.page(store, iri)
+        return HTMLResponse(html.resource_page(store.base_iri, page, path), headers=headers)
+    fmt = conneg.graph_format(offer.media_type)
+    assert fmt is not None
+    triples = linkeddata.describe(store, iri)
+    return Response(serialize_triples(triples, fmt, PREFIXES), media_type=fmt.media_type, headers=headers)
+
+

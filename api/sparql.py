@@ -1,0 +1,52 @@
+"""GET, POST /sparql: the SPARQL 1.1 Protocol, query only; a service description without a query."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from . import protocol
+from .deps import SettingsDep, StoreDep
+from cpms_kg import conneg
+from cpms_kg.errors import BadInput
+from cpms_kg.sparql_service import run_query, serialize_triples, service_description
+
+router = APIRouter(tags=["sparql"])
+
+
+@router.api_route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
+@router.api_route("/sparql/", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
+async def sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    operation = await protocol.read(request, "query", limit=settings.max_upload_bytes)
+    if operation.values("update"):
+        raise BadInput("updates are not accepted on /sparql; send them to /sparql/update with a bearer token",
+                       message_zh="/sparql 不接受更新请求；请携带令牌发送到 /sparql/update")
+    accept = request.headers.get("accept")
+    formats = operation.values("format")
+    if formats:
+        accept = conneg.alias(formats[0]) or formats[0]
+    if operation.text is None:
+        fmt = conneg.graph_format(accept)
+        if fmt is None:
+            raise conneg.not_acceptable(accept, conneg.GRAPH_OFFERS)
+        endpoint = str(request.url.replace(query=""))
+        body = await run_in_threadpool(lambda: serialize_triples(service_description(store, settings, endpoint), fmt))
+        return Response(body, media_type=fmt.media_type)
+    dataset = operation.dataset("default-graph-uri", "named-graph-uri")
+    text = operation.text
+    result = await run_in_threadpool(run_query, store, settings, text, accept=accept, dataset=dataset)
+    return Response(result.body, media_type=result.media_type, headers={"Vary": "Accept"})
+
+
+@router.get("/sparql-docs", summary="SPARQL 1.1 Protocol endpoint (GET/POST /sparql)", tags=["sparql"])
+def sparql_docs() -> dict[str, object]:
+    """How to use /sparql (FastAPI cannot describe a protocol endpoint's three request forms)."""
+    return {
+        "endpoint": "/sparql",
+        "methods": ["GET ?query=", "POST application/x-www-form-urlencoded query=", "POST application/sparql-query"],
+        "dataset": ["default-graph-uri", "named-graph-uri"],
+        "results": [o.media_type for o in conneg.RESULT_OFFERS],
+        "graphs": [o.media_type for o in conneg.GRAPH_OFFERS],
+        "default_graph": "the union of the public graphs",
+    }

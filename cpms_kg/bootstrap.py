@@ -1,0 +1,116 @@
+"""Initialising a store: the ontology and the shipped classifications, each in its own named graph.
+
+Idempotent: each shipped file's SHA-256 is recorded in the meta graph, so later starts reuse the
+store and only a changed file is reloaded (its graph replaced in one step).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.resources.abc import Traversable
+
+import pyoxigraph as ox
+
+from cpms_kg import __version__
+from cpms_kg.classification.shipped import SHIPPED
+from cpms_kg.errors import UsageError
+from cpms_kg.iris import graph_path
+from cpms_kg.namespaces import CPMS
+from cpms_kg.resources import ontology_file, scheme_file
+from cpms_kg.store.base import LoadSource, Store
+
+META_GRAPH = graph_path("meta")
+ONTOLOGY_GRAPH = graph_path("ontology")
+
+
+@dataclass(frozen=True)
+class Shipped:
+    """One shipped file and the graph it goes to (a path relative to the base IRI)."""
+
+    name: str
+    file: Traversable
+    graph: str
+    demo: bool = False
+
+
+@dataclass
+class InitReport:
+    loaded: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.loaded)
+
+
+def shipped_files(*, demo: bool = True) -> list[Shipped]:
+    items = [Shipped("cpms.ttl", ontology_file("cpms.ttl"), ONTOLOGY_GRAPH)]
+    items += [Shipped(s.file_name, scheme_file(s.file_name), s.graph) for s in SHIPPED]
+    return [i for i in items if demo or not i.demo]
+
+
+def _digest(file: Traversable) -> str:
+    return hashlib.sha256(file.read_bytes()).hexdigest()
+
+
+def _recorded(store: Store) -> tuple[str | None, dict[str, str]]:
+    meta = store.base_iri + META_GRAPH
+    rows = store.select(
+        f"SELECT ?p ?o WHERE {{ GRAPH <{meta}> {{ <{meta}> ?p ?o }} }}"
+    )
+    base: str | None = None
+    hashes: dict[str, str] = {}
+    for row in rows:
+        p, o = row["p"], row["o"]
+        if isinstance(p, ox.NamedNode) and isinstance(o, ox.Literal):
+            if p.value == str(CPMS.baseIri):
+                base = o.value
+            elif p.value == str(CPMS.loadedFile):
+                graph, _, digest = o.value.partition(" ")
+                hashes[graph] = digest
+    return base, hashes
+
+
+def initialise(
+    store: Store, *, demo: bool = True, progress: Callable[[str], None] | None = None
+) -> InitReport:
+    """Loads what is missing or changed; a store made under another base IRI is refused."""
+    base, hashes = _recorded(store)
+    if base is not None and base != store.base_iri:
+        raise UsageError(
+            f"this store was initialised with base IRI {base}; start with CPMS_KG_BASE_IRI={base} or use another store",
+            message_zh=f"该存储以基础 IRI {base} 初始化；请设置 CPMS_KG_BASE_IRI={base} 或使用新的存储",
+        )
+    report = InitReport()
+    for item in shipped_files(demo=demo):
+        graph = store.base_iri + item.graph
+        digest = _digest(item.file)
+        if hashes.get(graph) == digest:
+            report.unchanged.append(item.name)
+            continue
+        if progress is not None:
+            progress(item.name)
+        source = LoadSource(
+            name=item.name, format=ox.RdfFormat.TURTLE, data=item.file.read_bytes(), graph=graph, base_iri=store.base_iri
+        )
+        store.replace_graph(graph, source)
+        hashes[graph] = digest
+        report.loaded.append(item.name)
+    if report.changed or base is None:
+        _write_meta(store, hashes)
+    return report
+
+
+def _write_meta(store: Store, hashes: dict[str, str]) -> None:
+    meta = store.base_iri + META_GRAPH
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    lines = [
+        f"<{meta}> <{CPMS.baseIri}> {ox.Literal(store.base_iri)} .",
+        f"<{meta}> <{CPMS.softwareVersion}> {ox.Literal(__version__)} .",
+        f'<{meta}> <http://purl.org/dc/terms/modified> "{now}"^^<http://www.w3.org/2001/XMLSchema#dateTime> .',
+    ]
+    lines += [f"<{meta}> <{CPMS.loadedFile}> {ox.Literal(f'{g} {d}')} ." for g, d in sorted(hashes.items())]
+    store.replace_graph(meta, LoadSource(name="meta", format=ox.RdfFormat.N_TRIPLES, data="\n".join(lines).encode()))

@@ -1,0 +1,204 @@
+"""The `cpms-kg` command line: serve, init, load, query, classification import.
+
+Exit codes: 0 success, 2 bad input or usage (message names file, line or row), 1 other failures.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import pyoxigraph as ox
+import typer
+
+from cpms_kg.errors import CpmsError, UsageError
+from cpms_kg.settings import Settings
+from cpms_kg.store import Store, open_store
+
+app = typer.Typer(
+    help="cpms-kg: 产品主数据标准知识图谱 · knowledge graph service for product master data standards",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+classification_app = typer.Typer(help="classification schemes (GB/T 7635, CPC, HS, ...) · 分类体系", no_args_is_help=True)
+app.add_typer(classification_app, name="classification")
+
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="embedded store directory [CPMS_KG_STORE]")]
+EndpointOpt = Annotated[str | None, typer.Option("--endpoint", help="remote SPARQL query endpoint [CPMS_KG_ENDPOINT]")]
+UpdateOpt = Annotated[str | None, typer.Option("--update-endpoint", help="remote SPARQL update endpoint")]
+GraphStoreOpt = Annotated[str | None, typer.Option("--graph-store", help="remote Graph Store Protocol URL")]
+BaseOpt = Annotated[str | None, typer.Option("--base-iri", help="base IRI of instance data [CPMS_KG_BASE_IRI]")]
+
+
+def _settings(store: Path | None, endpoint: str | None, update_endpoint: str | None, graph_store: str | None,
+              base_iri: str | None, **more: object) -> Settings:
+    return Settings.from_env(store=store, endpoint=endpoint, update_endpoint=update_endpoint,
+                             graph_store=graph_store, base_iri=base_iri, **more)
+
+
+def _say(en: str, zh: str) -> None:
+    typer.echo(f"{zh}\n{en}", err=True)
+
+
+def _fail(exc: CpmsError) -> typer.Exit:
+    typer.echo(f"错误 error: {exc.message}", err=True)
+    if exc.message_zh and exc.message_zh != exc.message:
+        typer.echo(f"        {exc.message_zh}", err=True)
+    for problem in exc.problems[:50]:
+        typer.echo(f"  - {problem}", err=True)
+    if len(exc.problems) > 50:
+        typer.echo(f"  ... {len(exc.problems) - 50} more / 另有 {len(exc.problems) - 50} 条", err=True)
+    return typer.Exit(2 if exc.status < 500 else 1)
+
+
+class _Progress:
+    """A one-line byte progress indicator on stderr for long loads."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.shown = -1
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = 100 if total == 0 else min(100, done * 100 // total)
+        if percent != self.shown and (self.tty or percent % 25 == 0):
+            self.shown = percent
+            end = "\r" if self.tty and percent < 100 else "\n"
+            sys.stderr.write(f"{self.label} {percent:3d}% ({done / 1e6:.1f} / {total / 1e6:.1f} MB){end}")
+            sys.stderr.flush()
+
+
+def _init(store: Store, demo: bool) -> None:
+    from cpms_kg.bootstrap import initialise
+
+    report = initialise(store, demo=demo, progress=lambda name: _say(f"loading {name}", f"正在载入 {name}"))
+    if report.loaded:
+        _say(f"initialised: {', '.join(report.loaded)}", f"已初始化：{', '.join(report.loaded)}")
+    else:
+        _say("store already initialised; nothing to load", "存储已初始化，无需载入")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="listen address [CPMS_KG_HOST]")] = None,
+    port: Annotated[int | None, typer.Option(help="listen port [CPMS_KG_PORT]")] = None,
+    store: StoreOpt = None, endpoint: EndpointOpt = None, update_endpoint: UpdateOpt = None,
+    graph_store: GraphStoreOpt = None, base_iri: BaseOpt = None,
+    demo: Annotated[bool, typer.Option("--demo/--no-demo", help="load demo data on first start")] = True,
+) -> None:
+    """Run the HTTP service; an empty store is initialised first. 运行服务。"""
+    import uvicorn
+
+    from cpms_kg_api import create_app
+
+    try:
+        settings = _settings(store, endpoint, update_endpoint, graph_store, base_iri, host=host, port=port)
+        opened = open_store(settings)
+        _init(opened, demo)
+    except CpmsError as exc:
+        raise _fail(exc) from None
+    _say(f"serving on http://{settings.host}:{settings.port}/", f"服务地址 http://{settings.host}:{settings.port}/")
+    uvicorn.run(create_app(settings, store=opened), host=settings.host, port=settings.port, log_level="warning")
+    opened.close()
+
+
+@app.command()
+def init(
+    store: StoreOpt = None, endpoint: EndpointOpt = None, update_endpoint: UpdateOpt = None,
+    graph_store: GraphStoreOpt = None, base_iri: BaseOpt = None,
+    demo: Annotated[bool, typer.Option("--demo/--no-demo", help="also load demo data")] = True,
+) -> None:
+    """Initialise the store with the ontology and classifications (idempotent). 初始化存储。"""
+    try:
+        opened = open_store(_settings(store, endpoint, update_endpoint, graph_store, base_iri))
+        try:
+            _init(opened, demo)
+        finally:
+            opened.close()
+    except CpmsError as exc:
+        raise _fail(exc) from None
+
+
+@app.command()
+def load(
+    files: Annotated[list[Path], typer.Argument(help="RDF files (.ttl .nt .nq .trig .rdf .jsonld)")],
+    graph: Annotated[str | None, typer.Option(help="named graph for triples (default: the store's default graph)")] = None,
+    store: StoreOpt = None, endpoint: EndpointOpt = None, update_endpoint: UpdateOpt = None,
+    graph_store: GraphStoreOpt = None, base_iri: BaseOpt = None,
+) -> None:
+    """Load RDF files, all or nothing. 载入 RDF 文件（全部成功或全部不载入）。"""
+    from cpms_kg.rdfio import source_from_path
+
+    try:
+        settings = _settings(store, endpoint, update_endpoint, graph_store, base_iri)
+        sources = [source_from_path(f, graph=graph, base_iri=f.resolve().as_uri()) for f in files]
+        opened = open_store(settings)
+        try:
+            report = opened.load(sources, progress=_Progress("loading / 载入"))
+        finally:
+            opened.close()
+    except CpmsError as exc:
+        raise _fail(exc) from None
+    _say(f"loaded {report.quads} triples from {len(files)} file(s)", f"已从 {len(files)} 个文件载入 {report.quads} 条三元组")
+
+
+@app.command()
+def query(
+    text: Annotated[str, typer.Argument(metavar="QUERY|@FILE", help="a SPARQL query, or @file.rq")],
+    format: Annotated[str, typer.Option("--format", help="table | json | csv | tsv | ttl")] = "table",
+    store: StoreOpt = None, endpoint: EndpointOpt = None, update_endpoint: UpdateOpt = None,
+    graph_store: GraphStoreOpt = None, base_iri: BaseOpt = None,
+) -> None:
+    """Run a SPARQL query against the union of the public graphs. 执行 SPARQL 查询。"""
+    from cpms_kg.query_output import accept_for, render
+    from cpms_kg.sparql_service import run_query
+
+    try:
+        if text.startswith("@"):
+            path = Path(text[1:])
+            if not path.is_file():
+                raise UsageError(f"{path}: no such file", message_zh=f"{path}：文件不存在")
+            text = path.read_text(encoding="utf-8")
+        settings = _settings(store, endpoint, update_endpoint, graph_store, base_iri)
+        opened = open_store(settings)
+        try:
+            result = run_query(opened, settings, text, accept=accept_for(format))
+        finally:
+            opened.close()
+        sys.stdout.write(render(result, format))
+    except CpmsError as exc:
+        raise _fail(exc) from None
+
+
+@classification_app.command("import")
+def classification_import(
+    scheme: Annotated[str, typer.Argument(help="scheme id, e.g. gbt7635")],
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX table: code, parent, level, zh name, en name, notes")],
+    store: StoreOpt = None, endpoint: EndpointOpt = None, update_endpoint: UpdateOpt = None,
+    graph_store: GraphStoreOpt = None, base_iri: BaseOpt = None,
+) -> None:
+    """Import a classification table; it replaces the scheme's graph. 导入分类表。"""
+    from cpms_kg.classification.importer import import_table
+    from cpms_kg.store.base import LoadSource
+
+    try:
+        imported = import_table(file, scheme)
+        settings = _settings(store, endpoint, update_endpoint, graph_store, base_iri)
+        opened = open_store(settings)
+        try:
+            graph = settings.base_iri + imported.graph
+            opened.replace_graph(graph, LoadSource(name=str(file), format=ox.RdfFormat.TURTLE,
+                                                   data=imported.turtle.encode(), graph=graph, base_iri=settings.base_iri))
+        finally:
+            opened.close()
+    except CpmsError as exc:
+        raise _fail(exc) from None
+    per_level = " / ".join(str(n) for n in imported.counts_per_level)
+    _say(f"imported {imported.concept_count} concepts into {scheme} ({imported.level_count} levels: {per_level})",
+         f"已导入 {imported.concept_count} 个概念到 {scheme}（{imported.level_count} 层：{per_level}）")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,99 @@
+"""Running callers' SPARQL: format negotiation, the SERVICE allow-list, and the service description."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyoxigraph as ox
+
+from cpms_kg import conneg
+from cpms_kg.errors import Forbidden
+from cpms_kg.settings import Settings
+from cpms_kg.store.base import Dataset, FormatChoice, SerializedResult, Store
+from cpms_kg.store.sparql_text import scan_query
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+def check_services(targets: Sequence[str | None], allowlist: Sequence[str]) -> None:
+    """The service never calls an address for a caller unless an operator allowed that endpoint."""
+    for target in targets:
+        if target is None:
+            raise Forbidden(
+                "SERVICE with a variable endpoint is not allowed on this service",
+                message_zh="本服务不允许以变量指定 SERVICE 端点",
+            )
+        if target not in allowlist:
+            raise Forbidden(
+                f"SERVICE <{target}> is not on this service's allow-list (CPMS_KG_SERVICE_ALLOWLIST)",
+                message_zh=f"SERVICE <{target}> 不在本服务的允许列表中（CPMS_KG_SERVICE_ALLOWLIST）",
+            )
+
+
+def run_query(
+    store: Store, settings: Settings, query: str, *, accept: str | None, dataset: Dataset | None = None
+) -> SerializedResult:
+    info = scan_query(query)
+    check_services(info.services, settings.service_allowlist)
+    formats = FormatChoice(conneg.results_format(accept), conneg.graph_format(accept))
+    if info.form is not None:
+        if info.form.tabular and formats.results is None:
+            raise conneg.not_acceptable(accept, conneg.RESULT_OFFERS)
+        if not info.form.tabular and formats.graph is None:
+            raise conneg.not_acceptable(accept, conneg.GRAPH_OFFERS)
+    result = store.execute(query, formats=formats, dataset=dataset, timeout=settings.query_timeout)
+    if not result.media_type:
+        offers = conneg.RESULT_OFFERS if result.form.tabular else conneg.GRAPH_OFFERS
+        raise conneg.not_acceptable(accept, offers)
+    return result
+
+
+def run_update(store: Store, settings: Settings, update: str, *, dataset: Dataset | None = None) -> None:
+    check_services(scan_query(update).services, settings.service_allowlist)
+    store.update(update, dataset=dataset)
+
+
+def service_description(store: Store, settings: Settings, endpoint_url: str) -> list[ox.Triple]:
+    """A SPARQL 1.1 Service Description of the public endpoint."""
+    sd = ox.NamedNode(SD)
+    node = ox.BlankNode()
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+    def p(name: str) -> ox.NamedNode:
+        return ox.NamedNode(sd.value + name)
+
+    triples = [
+        ox.Triple(node, rdf_type, p("Service")),
+        ox.Triple(node, p("endpoint"), ox.NamedNode(endpoint_url)),
+        ox.Triple(node, p("supportedLanguage"), p("SPARQL11Query")),
+        ox.Triple(node, p("feature"), p("UnionDefaultGraph")),
+        ox.Triple(node, p("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
+    ]
+    if settings.service_allowlist:
+        triples.append(ox.Triple(node, p("feature"), p("BasicFederatedQuery")))
+    for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
+        triples.append(ox.Triple(node, p("resultFormat"), ox.NamedNode("http://www.w3.org/ns/formats/" + fmt)))
+    dataset = ox.BlankNode()
+    default = ox.BlankNode()
+    triples += [
+        ox.Triple(node, p("defaultDataset"), dataset),
+        ox.Triple(dataset, rdf_type, p("Dataset")),
+        ox.Triple(dataset, p("defaultGraph"), default),
+        ox.Triple(default, rdf_type, p("Graph")),
+    ]
+    for graph in store.public_graphs():
+        named = ox.BlankNode()
+        triples += [
+            ox.Triple(dataset, p("namedGraph"), named),
+            ox.Triple(named, rdf_type, p("NamedGraph")),
+            ox.Triple(named, p("name"), ox.NamedNode(graph)),
+        ]
+    return triples
+
+
+def serialize_triples(triples: list[ox.Triple], fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
+    kwargs: dict[str, object] = {}
+    if prefixes and fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+        kwargs["prefixes"] = prefixes
+    return ox.serialize(triples, format=fmt, **kwargs) or b""  # type: ignore[arg-type]

@@ -1,0 +1,154 @@
+"""The store interface: one small typed API, two implementations (embedded pyoxigraph, remote SPARQL 1.1).
+
+One result type per query form: `select` gives `Solutions`, `ask` a bool, `construct` a list of
+triples; `execute` runs a caller's query and gives the serialised body for HTTP.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cpms_kg.iris import PRIVATE_GRAPH_PREFIX
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+class QueryForm(Enum):
+    SELECT = "SELECT"
+    ASK = "ASK"
+    CONSTRUCT = "CONSTRUCT"
+    DESCRIBE = "DESCRIBE"
+
+    @property
+    def tabular(self) -> bool:
+        return self in (QueryForm.SELECT, QueryForm.ASK)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """An RDF dataset given by the SPARQL protocol (default-graph-uri, named-graph-uri) or FROM clauses."""
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.default_graphs and not self.named_graphs
+
+
+@dataclass(frozen=True)
+class Solutions:
+    variables: list[str]
+    rows: list[dict[str, Term]]
+
+    def __iter__(self) -> Iterator[dict[str, Term]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@dataclass(frozen=True)
+class SerializedResult:
+    """A query result already serialised for an HTTP answer."""
+
+    form: QueryForm
+    body: bytes
+    media_type: str
+
+
+@dataclass(frozen=True)
+class FormatChoice:
+    """What the client accepts, decided before running: one format per kind of result."""
+
+    results: ox.QueryResultsFormat | None
+    graph: ox.RdfFormat | None
+
+
+@dataclass(frozen=True)
+class LoadSource:
+    """One RDF input: a file (or in-memory bytes) with its format, target graph and base IRI."""
+
+    name: str
+    format: ox.RdfFormat
+    path: Path | None = None
+    data: bytes | None = None
+    graph: str | None = None
+    base_iri: str | None = None
+
+
+@dataclass
+class LoadReport:
+    quads: int = 0
+    files: list[str] = field(default_factory=list)
+
+
+def is_private_graph(base_iri: str, graph: str) -> bool:
+    return graph.startswith(base_iri + PRIVATE_GRAPH_PREFIX)
+
+
+class Store(ABC):
+    """Store access. Every read defaults to the union of the public graphs."""
+
+    base_iri: str
+
+    @abstractmethod
+    def select(self, query: str, *, dataset: Dataset | None = None) -> Solutions: ...
+
+    @abstractmethod
+    def ask(self, query: str, *, dataset: Dataset | None = None) -> bool: ...
+
+    @abstractmethod
+    def construct(self, query: str, *, dataset: Dataset | None = None) -> list[ox.Triple]: ...
+
+    @abstractmethod
+    def execute(
+        self, query: str, *, formats: FormatChoice, dataset: Dataset | None = None, timeout: float
+    ) -> SerializedResult:
+        """Runs a caller's query within `timeout` seconds, stopping it for real when it overruns."""
+
+    @abstractmethod
+    def update(self, update: str, *, dataset: Dataset | None = None) -> None: ...
+
+    @abstractmethod
+    def load(
+        self, sources: Sequence[LoadSource], *, progress: Callable[[int, int], None] | None = None
+    ) -> LoadReport:
+        """Loads all sources or nothing; sources are fully validated before anything is written."""
+
+    @abstractmethod
+    def graph_triples(self, graph: str | None) -> list[ox.Triple]:
+        """Triples of one graph (None: the store's default graph); NotFound when it does not exist."""
+
+    @abstractmethod
+    def replace_graph(self, graph: str | None, source: LoadSource) -> bool:
+        """Replaces a graph's content; returns True when the graph was created."""
+
+    @abstractmethod
+    def add_to_graph(self, graph: str | None, source: LoadSource) -> bool:
+        """Merges triples into a graph; returns True when the graph was created."""
+
+    @abstractmethod
+    def drop_graph(self, graph: str | None) -> None: ...
+
+    @abstractmethod
+    def graph_exists(self, graph: str | None) -> bool: ...
+
+    @abstractmethod
+    def named_graphs(self) -> list[str]: ...
+
+    def public_graphs(self) -> list[str]:
+        return [g for g in self.named_graphs() if not is_private_graph(self.base_iri, g)]
+
+    @abstractmethod
+    def is_empty(self) -> bool: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+

@@ -1,0 +1,211 @@
+"""The embedded store: pyoxigraph on disk, callers' queries in worker processes with a real time limit."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cpms_kg.errors import BadInput, NotFound, QuerySyntaxError, StoreUnavailable
+from cpms_kg.rdfio import iter_quads, source_size
+from cpms_kg.store.base import (
+    Dataset,
+    FormatChoice,
+    LoadReport,
+    LoadSource,
+    SerializedResult,
+    Solutions,
+    Store,
+)
+from cpms_kg.store.policy import QueryScope, scope_for_query
+from cpms_kg.store.query_pool import QueryJob, QueryPool
+from cpms_kg.store.sparql_text import with_using
+
+# Inputs up to this size load in one transaction; larger ones are validated first, then bulk-loaded.
+TRANSACTION_LIMIT = 64 * 1024 * 1024
+
+
+def _graph(iri: str | None) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.DefaultGraph() if iri is None else ox.NamedNode(iri)
+
+
+class EmbeddedStore(Store):
+    def __init__(self, path: Path, *, base_iri: str, query_workers: int = 2) -> None:
+        self.base_iri = base_iri
+        self.path = path
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            self._store = ox.Store(str(path))
+        except OSError as exc:
+            raise StoreUnavailable(
+                f"cannot open the store at {path}: {exc} (is another cpms-kg process using it?)",
+                message_zh=f"无法打开存储 {path}：{exc}（是否有另一个 cpms-kg 进程正在使用？）",
+            ) from exc
+        self._workers = query_workers
+        self._pool: QueryPool | None = None
+        self._pool_lock = threading.Lock()
+        self._generation = 0
+        self._graphs: list[str] | None = None
+
+    # -- reads ---------------------------------------------------------------------------------
+    def _scope(self, query: str, dataset: Dataset | None) -> QueryScope:
+        return scope_for_query(query, dataset, base_iri=self.base_iri, public=self.public_graphs, all_graphs=self.named_graphs)
+
+    def _run(self, query: str, dataset: Dataset | None) -> object:
+        scope = self._scope(query, dataset)
+        kwargs: dict[str, object] = {"use_default_graph_as_union": scope.union}
+        if scope.default_graph is not None:
+            kwargs["default_graph"] = [ox.DefaultGraph() if g == "" else ox.NamedNode(g) for g in scope.default_graph]
+        if scope.named_graphs is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in scope.named_graphs]
+        try:
+            return self._store.query(query, base_iri=self.base_iri, **kwargs)  # type: ignore[arg-type]
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"SPARQL syntax error: {exc}", message_zh=f"SPARQL 语法错误：{exc}") from exc
+
+    def select(self, query: str, *, dataset: Dataset | None = None) -> Solutions:
+        result = self._run(query, dataset)
+        if not isinstance(result, ox.QuerySolutions):
+            raise BadInput("expected a SELECT query", message_zh="应为 SELECT 查询")
+        variables = [v.value for v in result.variables]
+        rows = [{name: sol[name] for name in variables if sol[name] is not None} for sol in result]
+        return Solutions(variables, rows)  # type: ignore[arg-type]
+
+    def ask(self, query: str, *, dataset: Dataset | None = None) -> bool:
+        result = self._run(query, dataset)
+        if not isinstance(result, ox.QueryBoolean):
+            raise BadInput("expected an ASK query", message_zh="应为 ASK 查询")
+        return bool(result)
+
+    def construct(self, query: str, *, dataset: Dataset | None = None) -> list[ox.Triple]:
+        result = self._run(query, dataset)
+        if not isinstance(result, ox.QueryTriples):
+            raise BadInput("expected a CONSTRUCT or DESCRIBE query", message_zh="应为 CONSTRUCT 或 DESCRIBE 查询")
+        return list(result)
+
+    def execute(
+        self, query: str, *, formats: FormatChoice, dataset: Dataset | None = None, timeout: float
+    ) -> SerializedResult:
+        scope = self._scope(query, dataset)
+        job = QueryJob(
+            query=query,
+            default_graph=scope.default_graph,
+            named_graphs=scope.named_graphs,
+            union=scope.union,
+            results_format=formats.results.media_type if formats.results else None,
+            graph_format=formats.graph.media_type if formats.graph else None,
+            generation=self._generation,
+            base_iri=self.base_iri,
+        )
+        return self._query_pool().run(job, timeout)
+
+    def _query_pool(self) -> QueryPool:
+        with self._pool_lock:
+            if self._pool is None:
+                self._store.flush()
+                self._pool = QueryPool(self.path, self._workers)
+            return self._pool
+
+    # -- writes --------------------------------------------------------------------------------
+    def _changed(self) -> None:
+        self._generation += 1
+        self._graphs = None
+
+    def update(self, update: str, *, dataset: Dataset | None = None) -> None:
+        text = with_using(update, dataset) if dataset is not None and not dataset.empty else update
+        try:
+            self._store.update(text, base_iri=self.base_iri)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"SPARQL Update syntax error: {exc}", message_zh=f"SPARQL 更新语法错误：{exc}") from exc
+        except OSError as exc:
+            raise BadInput(f"update failed: {exc}", message_zh=f"更新失败：{exc}") from exc
+        finally:
+            self._changed()
+
+    def load(
+        self, sources: Sequence[LoadSource], *, progress: Callable[[int, int], None] | None = None
+    ) -> LoadReport:
+        total = sum(source_size(s) for s in sources)
+        done = 0
+
+        def advance(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress is not None:
+                progress(done, total)
+
+        report = LoadReport(files=[s.name for s in sources])
+        if total <= TRANSACTION_LIMIT:
+            quads = [q for s in sources for q in iter_quads(s, on_read=advance)]
+            self._store.extend(quads)
+            report.quads = len(quads)
+        else:
+            # Validate everything first so that bad input changes nothing, then bulk-load.
+            report.quads = sum(1 for s in sources for _ in iter_quads(s, on_read=advance))
+            for s in sources:
+                to_graph = _graph(s.graph)
+                if s.path is not None:
+                    self._store.bulk_load(path=str(s.path), format=s.format, base_iri=s.base_iri, to_graph=to_graph)
+                else:
+                    self._store.bulk_load(s.data, s.format, base_iri=s.base_iri, to_graph=to_graph)
+        self._store.flush()
+        self._changed()
+        return report
+
+    def graph_triples(self, graph: str | None) -> list[ox.Triple]:
+        if not self.graph_exists(graph):
+            raise NotFound(f"no graph {graph}", message_zh=f"图 {graph} 不存在")
+        return [q.triple for q in self._store.quads_for_pattern(None, None, None, _graph(graph))]
+
+    def replace_graph(self, graph: str | None, source: LoadSource) -> bool:
+        created = not self.graph_exists(graph)
+        quads = list(iter_quads(source, graph_name=graph or ""))
+        target = "DEFAULT" if graph is None else f"GRAPH <{graph}>"
+        body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+        wrapped = body if graph is None else f"GRAPH <{graph}> {{\n{body}\n}}"
+        self._store.update(f"DROP SILENT {target} ; INSERT DATA {{\n{wrapped}\n}}")
+        if graph is not None and not quads:
+            self._store.add_graph(ox.NamedNode(graph))
+        self._changed()
+        return created
+
+    def add_to_graph(self, graph: str | None, source: LoadSource) -> bool:
+        created = not self.graph_exists(graph)
+        self._store.extend(list(iter_quads(source, graph_name=graph or "")))
+        if graph is not None and created:
+            self._store.add_graph(ox.NamedNode(graph))
+        self._changed()
+        return created
+
+    def drop_graph(self, graph: str | None) -> None:
+        if graph is None:
+            self._store.clear_graph(ox.DefaultGraph())
+        elif not self._store.contains_named_graph(ox.NamedNode(graph)):
+            raise NotFound(f"no graph {graph}", message_zh=f"图 {graph} 不存在")
+        else:
+            self._store.remove_graph(ox.NamedNode(graph))
+        self._changed()
+
+    def graph_exists(self, graph: str | None) -> bool:
+        return graph is None or self._store.contains_named_graph(ox.NamedNode(graph))
+
+    def named_graphs(self) -> list[str]:
+        if self._graphs is None:
+            self._graphs = sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        return self._graphs
+
+    def is_empty(self) -> bool:
+        return next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is None
+
+    def flush(self) -> None:
+        self._store.flush()
+
+    def close(self) -> None:
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+        self._store.flush()
+        del self._store

@@ -1,0 +1,170 @@
+"""Worker processes that run callers' SPARQL queries against read-only views of the embedded store.
+
+pyoxigraph cannot interrupt a running query, so a query that overruns its time is stopped by
+ending its process; a fresh worker takes its place and other callers keep being served.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import queue
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cpms_kg.errors import BadInput, QuerySyntaxError, QueryTimeout, StoreUnavailable
+from cpms_kg.store.base import QueryForm, SerializedResult
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    query: str
+    default_graph: tuple[str, ...] | None
+    named_graphs: tuple[str, ...] | None
+    union: bool
+    results_format: str | None
+    """Media type of the SPARQL results format, or None when the caller accepts none."""
+    graph_format: str | None
+    generation: int
+    base_iri: str
+
+
+def _graph_term(iri: str) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.DefaultGraph() if iri == "" else ox.NamedNode(iri)
+
+
+def run_job(store: ox.Store, job: QueryJob) -> tuple[QueryForm, bytes, str]:
+    """Evaluates and serialises one job; shared by the workers and the in-process path."""
+    kwargs: dict[str, object] = {"use_default_graph_as_union": job.union}
+    if job.default_graph is not None:
+        kwargs["default_graph"] = [_graph_term(g) for g in job.default_graph]
+    if job.named_graphs is not None:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    result = store.query(job.query, base_iri=job.base_iri, **kwargs)  # type: ignore[arg-type]
+    if isinstance(result, ox.QueryTriples):
+        if job.graph_format is None:
+            return QueryForm.CONSTRUCT, b"", ""
+        fmt = ox.RdfFormat.from_media_type(job.graph_format)
+        assert fmt is not None
+        return QueryForm.CONSTRUCT, result.serialize(format=fmt) or b"", fmt.media_type
+    form = QueryForm.ASK if isinstance(result, ox.QueryBoolean) else QueryForm.SELECT
+    if job.results_format is None:
+        return form, b"", ""
+    rfmt = ox.QueryResultsFormat.from_media_type(job.results_format)
+    assert rfmt is not None
+    return form, result.serialize(format=rfmt) or b"", rfmt.media_type
+
+
+def _worker_main(conn: Connection, path: str) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    store: ox.Store | None = None
+    generation = -1
+    while True:
+        try:
+            job: QueryJob = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if store is None or job.generation != generation:
+                store = ox.Store.read_only(path)
+                generation = job.generation
+            form, body, media_type = run_job(store, job)
+            conn.send(("ok", form.value, body, media_type))
+        except SyntaxError as exc:
+            conn.send(("syntax", str(exc), b"", ""))
+        except Exception as exc:  # a worker must answer every job, whatever went wrong
+            conn.send(("error", f"{type(exc).__name__}: {exc}", b"", ""))
+
+
+class _Worker:
+    def __init__(self, ctx: mp.context.SpawnContext, path: str) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process: BaseProcess = ctx.Process(target=_worker_main, args=(child, path), daemon=True)
+        self.process.start()
+        child.close()
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+
+
+class QueryPool:
+    """A fixed number of query processes; a job waits for a free one within its own time limit."""
+
+    def __init__(self, path: Path, size: int) -> None:
+        self._ctx = mp.get_context("spawn")
+        self._path = str(path)
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._closed = False
+        self._lock = threading.Lock()
+        self._all: set[_Worker] = set()
+        for _ in range(size):
+            self._add()
+
+    def _add(self) -> None:
+        worker = _Worker(self._ctx, self._path)
+        with self._lock:
+            self._all.add(worker)
+        self._idle.put(worker)
+
+    def _retire(self, worker: _Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
+        worker.stop()
+        if not self._closed:
+            # Start the replacement off the request path: spawning takes a few hundred ms.
+            threading.Thread(target=self._add, daemon=True).start()
+
+    def run(self, job: QueryJob, timeout: float) -> SerializedResult:
+        deadline = time.monotonic() + timeout
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise _timeout(timeout) from None
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                self._retire(worker)
+                worker = None
+                raise _timeout(timeout)
+            status, detail, body, media_type = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            if worker is not None:
+                self._retire(worker)
+                worker = None
+            raise StoreUnavailable(
+                f"query process failed: {exc}", message_zh=f"查询进程失败：{exc}"
+            ) from exc
+        finally:
+            if worker is not None:
+                self._idle.put(worker)
+        if status == "syntax":
+            raise QuerySyntaxError(f"SPARQL syntax error: {detail}", message_zh=f"SPARQL 语法错误：{detail}")
+        if status == "error":
+            raise BadInput(f"query failed: {detail}", message_zh=f"查询执行失败：{detail}")
+        return SerializedResult(QueryForm(detail), body, media_type)
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            worker.stop()
+
+
+def _timeout(seconds: float) -> QueryTimeout:
+    return QueryTimeout(
+        f"query stopped: it ran longer than the {seconds:g} s limit (CPMS_KG_QUERY_TIMEOUT)",
+        message_zh=f"查询已终止：运行时间超过 {seconds:g} 秒的上限（CPMS_KG_QUERY_TIMEOUT）",
+    )
