@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -27,8 +28,7 @@ def dereference(path: str, request: Request, store: StoreDep) -> Response:
     if offer.key == "HTML":
         page = linkeddata.page(store, iri)
         return HTMLResponse(html.resource_page(store.base_iri, page, path), headers=headers)
-    fmt = conneg.graph_format(offer.media_type)
-    assert fmt is not None
+    fmt = getattr(ox.RdfFormat, offer.key)
     triples = linkeddata.describe(store, iri)
     return Response(serialize_triples(triples, fmt, PREFIXES), media_type=fmt.media_type, headers=headers)
 

@@ -36,7 +36,10 @@ GRAPH_OFFERS = (
 )
 
 # Linked-data pages: RDF first so that `*/*` (curl, scripts) gets Turtle; browsers ask for HTML by name.
-PAGE_OFFERS = (*GRAPH_OFFERS[:1], Offer("text/html", "HTML"), Offer("application/xhtml+xml", "HTML"), *GRAPH_OFFERS[1:])
+PAGE_OFFERS = (
+    *GRAPH_OFFERS[:1], Offer("text/html", "HTML"), Offer("application/xhtml+xml", "HTML"), *GRAPH_OFFERS[1:],
+    Offer("application/json", "JSON_LD"),
+)
 
 _ALIASES = {
     "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",

@@ -13,6 +13,7 @@ from cpms_kg.store.base import Store
 
 _S = str(SKOS)
 _X = str(XKOS)
+_MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 
 
 @dataclass
@@ -27,6 +28,8 @@ class ConceptRef:
 class Mapping:
     relation: str
     concept: ConceptRef
+    direction: str = "outgoing"
+    """"outgoing": this concept --relation--> concept; "incoming": concept --relation--> this one."""
 
 
 @dataclass
@@ -133,7 +136,18 @@ def concept(store: Store, scheme: str, code: str) -> Concept:
             depth = int(o.value)
     narrower = store.select(f"SELECT (COUNT(?n) AS ?k) WHERE {{ ?n <{_S}broader> <{iri}> }}").rows
     count = narrower[0].get("k") if narrower else None
-    refs = _labels(store, broader + [m[1] for m in mapped])
+    if depth is None:
+        levels = store.select(f"SELECT ?d WHERE {{ ?l <{_S}member> <{iri}> ; <{_X}depth> ?d }}").rows
+        found = levels[0].get("d") if levels else None
+        depth = int(found.value) if isinstance(found, ox.Literal) else None
+    incoming: list[tuple[str, str]] = []
+    for row in store.select(
+        f"""SELECT ?s ?p WHERE {{ VALUES ?p {{ {" ".join(f"<{_S}{m}>" for m in _MATCHES)} }} ?s ?p <{iri}> }}"""
+    ):
+        s, p = row["s"], row["p"]
+        if isinstance(s, ox.NamedNode) and isinstance(p, ox.NamedNode):
+            incoming.append((p.value[len(_S):], s.value))
+    refs = _labels(store, broader + [m[1] for m in mapped] + [m[1] for m in incoming])
     return Concept(
         code=code,
         iri=iri,
@@ -142,7 +156,8 @@ def concept(store: Store, scheme: str, code: str) -> Concept:
         depth=depth,
         broader=[refs.get(b, ConceptRef("", b)) for b in broader],
         narrower_count=int(count.value) if isinstance(count, ox.Literal) else 0,
-        mappings=[Mapping(rel, refs.get(target, ConceptRef("", target))) for rel, target in sorted(mapped)],
+        mappings=[Mapping(rel, refs.get(target, ConceptRef("", target))) for rel, target in sorted(mapped)]
+        + [Mapping(rel, refs.get(src, ConceptRef("", src)), "incoming") for rel, src in sorted(incoming)],
         notes=notes,
     )
 

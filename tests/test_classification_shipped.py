@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -122,7 +123,7 @@ def test_units() -> None:
     mm = ref("classification/units/MilliM")
     assert g.value(mm, SKOS.exactMatch) == URIRef("http://qudt.org/vocab/unit/MilliM")
     assert g.value(mm, QUDT.uneceCommonCode) == Literal("MMT")
-    assert g.value(mm, QUDT.conversionMultiplier).toPython() == pytest.approx(0.001)
+    assert g.value(mm, QUDT.conversionMultiplier) == Literal(Decimal("0.001"))
     assert g.value(mm, QUDT.hasQuantityKind) == URIRef("http://qudt.org/vocab/quantitykind/Length")
     assert g.value(mm, QUDT.hasDimensionVector) == URIRef(
         "http://qudt.org/vocab/dimensionvector/A0E0L1I0M0H0T0D0")

@@ -162,6 +162,13 @@ class EmbeddedStore(Store):
     def replace_graph(self, graph: str | None, source: LoadSource) -> bool:
         created = not self.graph_exists(graph)
         quads = list(iter_quads(source, graph_name=graph or ""))
+        if created:
+            self._store.extend(quads)
+            if graph is not None and not quads:
+                self._store.add_graph(ox.NamedNode(graph))
+            self._changed()
+            return True
+        # DROP and INSERT in one update: one transaction, so readers never see the graph half-replaced.
         target = "DEFAULT" if graph is None else f"GRAPH <{graph}>"
         body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
         wrapped = body if graph is None else f"GRAPH <{graph}> {{\n{body}\n}}"
