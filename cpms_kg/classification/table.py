@@ -224,9 +224,12 @@ class _Checker:
                 base = entry.depth if entry.depth is not None else base + 1
                 depths[entry.code] = base
         for e in by_code.values():
+            # Rows without a (known) parent were reported already, or are top-level.
             parent = by_code.get(e.parent) if e.parent is not None else None
-            want = depths[parent.code] + 1 if parent is not None else 1
-            if e.depth is not None and e.depth != want and (parent is not None or e.parent is None):
+            if parent is None or e.depth is None:
+                continue
+            want = depths[parent.code] + 1
+            if e.depth != want:
                 spec = self.profile.level(want)
                 self.fail(e.row, "level" if e.level_given else "code",
                           f"code {e.code} is at level {e.depth} but should be at level {want} "

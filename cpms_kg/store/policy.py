@@ -48,7 +48,8 @@ def scope_for_query(
     declared = scan_query(query).dataset
     if not declared.empty:
         check_public(base_iri, declared)
-        return QueryScope(False, None, None, True)
+        # Passed on explicitly: engines in union-default-graph mode would otherwise ignore FROM.
+        return QueryScope(False, declared.default_graphs, declared.named_graphs, True)
     visible = public()
     if len(visible) == len(all_graphs()):
         return QueryScope(True, None, None, False)

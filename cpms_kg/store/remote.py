@@ -114,7 +114,7 @@ class RemoteStore(Store):
         fmt = formats.results if form.tabular else formats.graph
         accept = fmt.media_type if fmt is not None else "*/*"
         response = self._query(query, dataset, accept, timeout=timeout)
-        media_type = response.headers.get("content-type", accept).split(";")[0]
+        media_type = response.headers.get("content-type", accept)
         return SerializedResult(form, response.content if fmt is not None else b"", media_type)
 
     # -- writes ----------------------------------------------------------------------------
