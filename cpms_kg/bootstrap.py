@@ -57,9 +57,9 @@ def _digest(file: Traversable) -> str:
 
 
 def _recorded(store: Store) -> tuple[str | None, dict[str, str]]:
-    meta = store.base_iri + META_GRAPH
+    # Found by property, not by IRI: a store made under another base IRI must be recognised too.
     rows = store.select(
-        f"SELECT ?p ?o WHERE {{ GRAPH <{meta}> {{ <{meta}> ?p ?o }} }}"
+        f"SELECT ?p ?o WHERE {{ GRAPH ?meta {{ ?meta <{CPMS.baseIri}> ?base ; ?p ?o }} }}"
     )
     base: str | None = None
     hashes: dict[str, str] = {}

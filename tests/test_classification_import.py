@@ -80,7 +80,8 @@ def test_import_table(tmp_path: Path, header: Sequence[str], fmt: str) -> None:
     assert set(g.objects(concept("demo", "111"), SKOS.prefLabel)) == {Literal("Test C", lang="en")}
     assert set(g.objects(concept("demo", "12"), SKOS.prefLabel)) == {Literal("测试丁", lang="zh")}
     assert g.value(concept("demo", "111"), SKOS.broader) == concept("demo", "11")
-    assert set(g.objects(concept("demo", "1"), SKOS.narrower)) == {concept("demo", "11"), concept("demo", "12")}
+    assert set(g.objects(concept("demo", "1"), SKOS.narrower)) == {
+        concept("demo", "11"), concept("demo", "12")}
     assert set(g.objects(scheme, SKOS.hasTopConcept)) == {concept("demo", "1")}
     assert g.value(concept("demo", "11"), SKOS.scopeNote) == Literal("测试说明", lang="zh")
     assert g.value(concept("demo", "111"), SKOS.scopeNote) == Literal("a note", lang="en")
@@ -111,8 +112,11 @@ def test_gbt7635_fixture_levels_and_padding() -> None:
     assert (result.concept_count, result.counts_per_level) == (12, (2, 2, 1, 2, 2, 3))
     g = parse(result)
     scheme = URIRef(BASE + "classification/gbt7635")
-    levels = list(g.items(g.value(scheme, XKOS.levels)))
-    names = [next(str(x) for x in g.objects(lv, SKOS.prefLabel) if x.language == "zh") for lv in levels]
+    head = g.value(scheme, XKOS.levels)
+    assert head is not None
+    levels = list(g.items(head))
+    names = [str(x) for lv in levels for x in g.objects(lv, SKOS.prefLabel)
+             if isinstance(x, Literal) and x.language == "zh"]
     assert names == ["大部类", "部类", "大类", "中类", "小类", "细类"]
     # Padded codes are stored unpadded; 细类 keep their 8 digits.
     notations = {str(n) for n in g.objects(None, SKOS.notation)}
@@ -150,13 +154,15 @@ FAULTS: dict[str, tuple[str, Rows, int, str | None, str]] = {
     "derived parent missing": ("cpc21", [*ROWS[:3], ["131", "", "3", "x", "", ""]], 5, "code", "parent 13"),
     "parent not a prefix": ("cpc21", [*ROWS[:3], ["22", "1", "2", "x", "", ""]], 5, "parent", "begin"),
     "level vs code length": ("cpc21", [*ROWS[:3], ["12", "1", "3", "x", "", ""]], 5, "level", "3-character"),
-    "code length fits no level": ("cpc21", [*ROWS, ["123456", "", "", "x", "", ""]], 6, "code", "6 characters"),
+    "code length fits no level": ("cpc21", [*ROWS, ["123456", "", "", "x", "", ""]], 6, "code",
+                                  "6 characters"),
     "level not parent + 1": ("demo", [*ROWS[:2], ["111", "11", "4", "x", "", ""]], 4, "level", "level 3"),
     "level without parent": ("demo", [*ROWS, ["z", "", "2", "x", "", ""]], 6, "parent", "no parent"),
     "unknown level": ("cpc21", [*ROWS[:3], ["12", "1", "6", "x", "", ""]], 5, "level", "unknown level"),
     "empty code": ("demo", [*ROWS, ["", "1", "2", "x", "", ""]], 6, "code", "empty code"),
     "character not allowed": ("cpc21", [*ROWS, ["1A", "1", "2", "x", "", ""]], 6, "code", "not allowed"),
-    "character not allowed (generic)": ("demo", [*ROWS, ["1/2", "1", "2", "x", "", ""]], 6, "code", "not allowed"),
+    "character not allowed (generic)": ("demo", [*ROWS, ["1/2", "1", "2", "x", "", ""]], 6, "code",
+                                        "not allowed"),
     "both names missing": ("demo", [*ROWS[:3], ["12", "1", "2", "", "", "note"]], 5, "name_zh", "both names"),
     "parent cycle": ("demo", [*ROWS, ["a", "b", "", "x", "", ""], ["b", "a", "", "y", "", ""]], 6, "parent",
                      "cycle"),
@@ -187,7 +193,7 @@ def test_all_problems_are_collected_in_one_error(tmp_path: Path) -> None:
 
 
 def test_xlsx_rows_are_numbered_as_the_spreadsheet_shows(tmp_path: Path) -> None:
-    rows: list[list[object]] = [*ROWS[:2], [], ["11", "1", "2", "dup", "", ""]]
+    rows: list[list[str]] = [*ROWS[:2], [], ["11", "1", "2", "dup", "", ""]]
     path = write_xlsx(tmp_path / "t.xlsx", ZH, rows, above=[["标题行 title row"]])
     (problem,) = problems_of(path, "demo")
     assert (problem.line, problem.column) == (6, "代码")  # title row 1, header row 2, blank row 5
@@ -231,3 +237,11 @@ def test_gbt7635_profile_documents_padding() -> None:
     assert GBT7635.padded_length == 8
     assert [lv.code_length for lv in GBT7635.levels] == [1, 2, 3, 4, 5, 8]
     assert GBT7635.parse_level("8") == GBT7635.parse_level("细类") == 6
+
+
+def test_duplicate_header_column_and_title_rows(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "t.xlsx", ["code", "名称", "中文名称"], [["1", "a", "b"]],
+                      above=[["说明: a title row that mentions a header word"]])
+    problems = problems_of(path, "demo")
+    assert [(p.line, p.column) for p in problems] == [(2, None)]
+    assert "two columns for name_zh" in problems[0].message

@@ -91,8 +91,9 @@ def write(table: Table, folder: Path) -> Path:
         book = Workbook()
         sheet = book.active
         assert sheet is not None
-        for row in rows:
-            sheet.append(row)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                sheet.cell(r, c, value).data_type = "s"  # text, even "=0" (else a formula)
         book.save(path)
     return path
 

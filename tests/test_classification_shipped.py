@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from cpms_kg.classification.shipped import SHIPPED, build, shipped_files
@@ -31,6 +31,16 @@ def graph(name: str) -> Graph:
 
 def ref(path: str) -> URIRef:
     return URIRef(BASE + path)
+
+
+def number(g: Graph, subject: URIRef, prop: URIRef) -> object:
+    value = g.value(subject, prop)
+    assert isinstance(value, Literal)
+    return value.toPython()
+
+
+def languages(g: Graph, subject: Node, prop: URIRef) -> set[str | None]:
+    return {o.language for o in g.objects(subject, prop) if isinstance(o, Literal)}
 
 
 def test_shipped_list_names_every_file_once() -> None:
@@ -53,17 +63,19 @@ def test_scheme_counts_and_levels(name: str, scheme: str, per_level: list[int]) 
     concepts = set(g.subjects(RDF.type, SKOS.Concept))
     assert len(concepts) == sum(per_level)
     assert set(g.subjects(SKOS.inScheme, scheme_ref)) == concepts
-    assert g.value(scheme_ref, XKOS.numberOfLevels).toPython() == len(per_level)
-    levels = list(g.items(g.value(scheme_ref, XKOS.levels)))
+    assert number(g, scheme_ref, XKOS.numberOfLevels) == len(per_level)
+    head = g.value(scheme_ref, XKOS.levels)
+    assert head is not None
+    levels = list(g.items(head))
     assert levels == [ref(f"classification/{scheme}/level/{d}") for d in range(1, len(per_level) + 1)]
     for depth, (level, count) in enumerate(zip(levels, per_level, strict=True), start=1):
         assert (level, RDF.type, XKOS.ClassificationLevel) in g
-        assert g.value(level, XKOS.depth).toPython() == depth
-        assert {lbl.language for lbl in g.objects(level, SKOS.prefLabel)} == {"en", "zh"}
+        assert isinstance(level, URIRef) and number(g, level, XKOS.depth) == depth
+        assert languages(g, level, SKOS.prefLabel) == {"en", "zh"}
         assert len(set(g.objects(level, SKOS.member))) == count
     assert len(set(g.objects(scheme_ref, SKOS.hasTopConcept))) == per_level[0]
     # English only: the sources have no Chinese titles, and none are made up.
-    assert {lbl.language for c in concepts for lbl in g.objects(c, SKOS.prefLabel)} == {"en"}
+    assert set().union(*(languages(g, c, SKOS.prefLabel) for c in concepts)) == {"en"}
 
 
 def test_cpc_bearings_chain() -> None:
@@ -71,7 +83,7 @@ def test_cpc_bearings_chain() -> None:
     bearings = ref("classification/cpc21/43310")
     assert g.value(bearings, SKOS.prefLabel) == Literal("Ball or roller bearings", lang="en")
     assert g.value(bearings, SKOS.notation) == Literal("43310")
-    chain = [bearings]
+    chain: list[Node] = [bearings]
     while (up := g.value(chain[-1], SKOS.broader)) is not None:
         chain.append(up)
     assert [str(c).removeprefix(BASE + "classification/cpc21/") for c in chain] == [
@@ -139,12 +151,13 @@ def test_shipped_files_load_into_oxigraph_under_a_base() -> None:
     for f in SHIPPED:
         store.load(path=SCHEMES / f.file_name, format=pyoxigraph.RdfFormat.TURTLE, base_iri=BASE,
                    to_graph=pyoxigraph.NamedNode(BASE + f.graph))
-    rows = list(store.query(
+    rows = store.query(
         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
         "SELECT ?label WHERE { ?hs skos:notation '848210' ; skos:broadMatch ?cpc . "
         "?cpc skos:prefLabel ?label }",
         use_default_graph_as_union=True,
-    ))
+    )
+    assert isinstance(rows, pyoxigraph.QuerySolutions)
     assert [r["label"].value for r in rows] == ["Ball or roller bearings"]
 
 

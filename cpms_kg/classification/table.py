@@ -84,24 +84,25 @@ class _Checker:
         """The header row's index in `rows` and each known field's column index."""
         lookup = {alias.casefold(): name for name, aliases in HEADERS.items() for alias in aliases}
         for index, raw in enumerate(rows[:_HEADER_SCAN]):
+            found = [(lookup.get(c.lstrip("\ufeff").casefold()), col) for col, c in enumerate(raw.cells)]
+            if "code" not in {name for name, _ in found}:
+                continue  # a title row above the header
             fields: dict[str, int] = {}
-            for col, cell in enumerate(raw.cells):
-                name = lookup.get(cell.strip().lstrip("\ufeff").casefold())
+            for name, col in found:
                 if name is None:
                     continue
                 if name in fields:
-                    self.fail(raw.number, None, f"two columns for {name}: {raw.cells[fields[name]]!r} and "
-                              f"{cell!r}", f"{name} 有两列：{raw.cells[fields[name]]!r} 和 {cell!r}")
+                    first, second = raw.cells[fields[name]], raw.cells[col]
+                    self.fail(raw.number, None, f"two columns for {name}: {first!r} and {second!r}",
+                              f"{name} 有两列：{first!r} 和 {second!r}")
                     continue
                 fields[name] = col
-                self.header[name] = cell
-            if "code" in fields:
-                if "name_zh" not in fields and "name_en" not in fields:
-                    self.fail(raw.number, None, "no name column (中文名称/名称/name_zh or 英文名称/name_en)",
-                              "缺少名称列（中文名称/名称/name_zh 或 英文名称/name_en）")
-                return index, fields
-        first = rows[0].number if rows else 1
-        self.fail(first, None, "no header row with a code column (代码/编码/code)",
+                self.header[name] = raw.cells[col]
+            if "name_zh" not in fields and "name_en" not in fields:
+                self.fail(raw.number, None, "no name column (中文名称/名称/name_zh or 英文名称/name_en)",
+                          "缺少名称列（中文名称/名称/name_zh 或 英文名称/name_en）")
+            return index, fields
+        self.fail(rows[0].number if rows else 1, None, "no header row with a code column (代码/编码/code)",
                   "找不到含代码列（代码/编码/code）的表头行")
         return len(rows), {}
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -48,6 +50,10 @@ class EmbeddedStore(Store):
         self._pool_lock = threading.Lock()
         self._generation = 0
         self._graphs: list[str] | None = None
+        # Checkpoints for the query workers live beside the store (hard links need the same disk).
+        self._snapshots_dir = path.with_name(path.name + ".snapshots")
+        shutil.rmtree(self._snapshots_dir, ignore_errors=True)
+        self._snapshot: tuple[int, str] | None = None
 
     # -- reads ---------------------------------------------------------------------------------
     def _scope(self, query: str, dataset: Dataset | None) -> QueryScope:
@@ -96,17 +102,39 @@ class EmbeddedStore(Store):
             union=scope.union,
             results_format=formats.results.media_type if formats.results else None,
             graph_format=formats.graph.media_type if formats.graph else None,
-            generation=self._generation,
+            snapshot=self._current_snapshot(),
             base_iri=self.base_iri,
         )
-        return self._query_pool().run(job, timeout)
+        pool = self._query_pool()
+        try:
+            return pool.run(job, timeout)
+        finally:
+            self._prune_snapshots(pool)
 
     def _query_pool(self) -> QueryPool:
         with self._pool_lock:
             if self._pool is None:
-                self._store.flush()
-                self._pool = QueryPool(self.path, self._workers)
+                self._pool = QueryPool(self._workers)
             return self._pool
+
+    def _current_snapshot(self) -> str:
+        """A checkpoint of the store as of the last write, made on the first query after it."""
+        with self._pool_lock:
+            if self._snapshot is None or self._snapshot[0] != self._generation:
+                self._snapshots_dir.mkdir(parents=True, exist_ok=True)
+                target = self._snapshots_dir / f"{self._generation}-{uuid.uuid4().hex[:8]}"
+                self._store.backup(str(target))
+                self._snapshot = (self._generation, str(target))
+            return self._snapshot[1]
+
+    def _prune_snapshots(self, pool: QueryPool) -> None:
+        with self._pool_lock:
+            keep = pool.snapshots_in_use() | ({self._snapshot[1]} if self._snapshot else set())
+            if not self._snapshots_dir.is_dir():
+                return
+            for entry in self._snapshots_dir.iterdir():
+                if str(entry) not in keep:
+                    shutil.rmtree(entry, ignore_errors=True)
 
     # -- writes --------------------------------------------------------------------------------
     def _changed(self) -> None:
@@ -215,4 +243,5 @@ class EmbeddedStore(Store):
                 self._pool.close()
                 self._pool = None
         self._store.flush()
+        shutil.rmtree(self._snapshots_dir, ignore_errors=True)
         del self._store

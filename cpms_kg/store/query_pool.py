@@ -1,7 +1,9 @@
-"""Worker processes that run callers' SPARQL queries against read-only views of the embedded store.
+"""Worker processes that run callers' SPARQL queries against read-only snapshots of the embedded store.
 
 pyoxigraph cannot interrupt a running query, so a query that overruns its time is stopped by
-ending its process; a fresh worker takes its place and other callers keep being served.
+ending its process; a fresh worker takes its place and other callers keep being served. Workers
+read checkpoints (hard-linked, immutable copies), never the live store, whose compactions would
+delete files from under a read-only reader.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -32,7 +33,8 @@ class QueryJob:
     results_format: str | None
     """Media type of the SPARQL results format, or None when the caller accepts none."""
     graph_format: str | None
-    generation: int
+    snapshot: str
+    """Directory of the checkpoint to read; a worker reopens when it changes."""
     base_iri: str
 
 
@@ -62,19 +64,20 @@ def run_job(store: ox.Store, job: QueryJob) -> tuple[QueryForm, bytes, str]:
     return form, result.serialize(format=rfmt) or b"", rfmt.media_type
 
 
-def _worker_main(conn: Connection, path: str) -> None:
+def _worker_main(conn: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     store: ox.Store | None = None
-    generation = -1
+    opened = ""
     while True:
         try:
             job: QueryJob = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            if store is None or job.generation != generation:
-                store = ox.Store.read_only(path)
-                generation = job.generation
+            if store is None or job.snapshot != opened:
+                store = None
+                store = ox.Store.read_only(job.snapshot)
+                opened = job.snapshot
             form, body, media_type = run_job(store, job)
             conn.send(("ok", form.value, body, media_type))
         except SyntaxError as exc:
@@ -84,9 +87,10 @@ def _worker_main(conn: Connection, path: str) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx: mp.context.SpawnContext, path: str) -> None:
+    def __init__(self, ctx: mp.context.SpawnContext) -> None:
+        self.snapshot = ""
         self.conn, child = ctx.Pipe()
-        self.process: BaseProcess = ctx.Process(target=_worker_main, args=(child, path), daemon=True)
+        self.process: BaseProcess = ctx.Process(target=_worker_main, args=(child,), daemon=True)
         self.process.start()
         child.close()
 
@@ -101,9 +105,8 @@ class _Worker:
 class QueryPool:
     """A fixed number of query processes; a job waits for a free one within its own time limit."""
 
-    def __init__(self, path: Path, size: int) -> None:
+    def __init__(self, size: int) -> None:
         self._ctx = mp.get_context("spawn")
-        self._path = str(path)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
         self._lock = threading.Lock()
@@ -112,7 +115,7 @@ class QueryPool:
             self._add()
 
     def _add(self) -> None:
-        worker = _Worker(self._ctx, self._path)
+        worker = _Worker(self._ctx)
         with self._lock:
             self._all.add(worker)
         self._idle.put(worker)
@@ -132,6 +135,7 @@ class QueryPool:
         except queue.Empty:
             raise _timeout(timeout) from None
         try:
+            worker.snapshot = job.snapshot
             worker.conn.send(job)
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._retire(worker)
@@ -153,6 +157,10 @@ class QueryPool:
         if status == "error":
             raise BadInput(f"query failed: {detail}", message_zh=f"查询执行失败：{detail}")
         return SerializedResult(QueryForm(detail), body, media_type)
+
+    def snapshots_in_use(self) -> set[str]:
+        with self._lock:
+            return {w.snapshot for w in self._all}
 
     def close(self) -> None:
         self._closed = True
