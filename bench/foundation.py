@@ -149,7 +149,8 @@ def build_dataset(folder: Path, scale: float, seed: int) -> Dataset:
         for name, count in CODES.items():
             for k in range(1, count + 1):
                 item = f"<{CODELIST}{name}/{k:02d}>"
-                lines += [f"{item} <{RDF_TYPE}> <{SKOS}Concept> .", f"{item} <{SKOS}notation> {_lit(f'{k:02d}')} .",
+                lines += [f"{item} <{RDF_TYPE}> <{SKOS}Concept> .",
+                          f"{item} <{SKOS}notation> {_lit(f'{k:02d}')} .",
                           f"{item} <{SKOS}prefLabel> {_lit(f'{name} 代码 {k:02d}')}@zh ."]
         triples += len(lines)
         out.write("\n".join(lines) + "\n")
@@ -234,7 +235,8 @@ QUERIES: list[QueryType] = [
     QueryType("ask (protocol floor)", "info", False, lambda rng, data: "", lambda _: "ASK {}"),
     QueryType(
         "code lookup", "light", False, _any_code,
-        lambda code: f'SELECT ?c ?label WHERE {{ ?c <{SKOS}notation> {_lit(code)} ; <{SKOS}prefLabel> ?label }}',
+        lambda code: f"SELECT ?c ?label WHERE {{ ?c <{SKOS}notation> {_lit(code)} ; "
+                     f"<{SKOS}prefLabel> ?label }}",
     ),
     QueryType(
         "dereference", "light", True, _any_code,
@@ -479,7 +481,8 @@ def measure_inprocess(store: ox.Store, q: QueryType, params: list[str], budget: 
     end = time.monotonic() + budget.latency_s
     cpu0, wall0 = time.process_time(), time.perf_counter()
     for param in _cycle(params, 0):
-        if len(latencies) >= budget.latency_max or (time.monotonic() >= end and len(latencies) >= budget.min_samples):
+        if len(latencies) >= budget.latency_max or (
+                time.monotonic() >= end and len(latencies) >= budget.min_samples):
             break
         start = time.perf_counter()
         run(param)
@@ -595,7 +598,8 @@ def _ratio(a: float, b: float) -> float:
 def judge(report: Report, load: LoadFigures) -> None:
     t = report.targets
     t.append(Verdict("load >= 0.80x pyoxigraph bulk load",
-                     f"{load.ratio:.2f}x ({load.cpms_tps:,.0f} vs {load.bulk_tps:,.0f} triples/s)", load.ratio >= 0.8))
+                     f"{load.ratio:.2f}x ({load.cpms_tps:,.0f} vs {load.bulk_tps:,.0f} triples/s)",
+                     load.ratio >= 0.8))
     for q in QUERIES:
         figs = report.queries.get(q.name)
         if figs is None or q.group == "info":
@@ -606,20 +610,24 @@ def judge(report: Report, load: LoadFigures) -> None:
                              f"{c.p50_ms:.2f} vs {o.p50_ms:.2f} ms ({_ratio(c.p50_ms, o.p50_ms):.2f}x)",
                              c.p50_ms <= o.p50_ms))
             t.append(Verdict(f"{q.name}: req/s per core >= oxigraph serve",
-                             f"{c.rps_per_core:,.0f} vs {o.rps_per_core:,.0f} ({_ratio(c.rps_per_core, o.rps_per_core):.2f}x)",
+                             f"{c.rps_per_core:,.0f} vs {o.rps_per_core:,.0f} "
+                             f"({_ratio(c.rps_per_core, o.rps_per_core):.2f}x)",
                              c.rps_per_core >= o.rps_per_core))
         else:
             t.append(Verdict(f"{q.name}: p50 <= 1.2x in-process",
                              f"{c.p50_ms:.2f} vs {i.p50_ms:.2f} ms ({_ratio(c.p50_ms, i.p50_ms):.2f}x)",
                              c.p50_ms <= 1.2 * i.p50_ms))
             t.append(Verdict(f"{q.name}: req/s per core >= in-process / 1.2",
-                             f"{c.rps_per_core:,.0f} vs {i.rps_per_core:,.0f} ({_ratio(c.rps_per_core, i.rps_per_core):.2f}x)",
+                             f"{c.rps_per_core:,.0f} vs {i.rps_per_core:,.0f} "
+                             f"({_ratio(c.rps_per_core, i.rps_per_core):.2f}x)",
                              c.rps_per_core * 1.2 >= i.rps_per_core))
         if c.errors:
-            t.append(Verdict(f"{q.name}: cpms-kg answers without errors", f"{c.errors} errors: {c.error_sample}", False))
+            t.append(Verdict(f"{q.name}: cpms-kg answers without errors",
+                             f"{c.errors} errors: {c.error_sample}", False))
         if len({c.result_size, o.result_size, i.result_size}) > 1:
             t.append(Verdict(f"{q.name}: same answer size everywhere",
-                             f"cpms-kg {c.result_size}, oxigraph {o.result_size}, in-process {i.result_size}", False))
+                             f"cpms-kg {c.result_size}, oxigraph {o.result_size}, "
+                             f"in-process {i.result_size}", False))
 
 
 def _plain(value: Any) -> Any:
@@ -645,7 +653,8 @@ def print_report(report: Report, load: LoadFigures) -> None:
     print(f"  ratio cpms-kg / bulk load   {load.ratio:8.2f}x  (target >= 0.80x)")
     print(f"  (cpms-kg init afterwards, ontology + shipped schemes: {load.init_s:.1f} s, not in the ratio)")
     print()
-    head = f"  {'system':<12}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>9}{'cpu s':>8}{'req/s/core':>12}{'size':>7}"
+    head = (f"  {'system':<12}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>9}{'cpu s':>8}"
+            f"{'req/s/core':>12}{'size':>7}")
     for q in QUERIES:
         figs = report.queries.get(q.name)
         if figs is None:
@@ -658,10 +667,10 @@ def print_report(report: Report, load: LoadFigures) -> None:
             print(f"  {system:<12}{f.n:>6}{f.p50_ms:>9.2f}{f.p95_ms:>9.2f}{f.rps:>9,.0f}{f.cpu_s:>8.2f}"
                   f"{f.rps_per_core:>12,.0f}{f.result_size:>7}{err}")
         c, o, i = figs["cpms-kg"], figs["oxigraph"], figs["in-process"]
-        print(f"  cpms-kg / oxigraph:   p50 {_ratio(c.p50_ms, o.p50_ms):.2f}x  p95 {_ratio(c.p95_ms, o.p95_ms):.2f}x"
-              f"  per-core rate {_ratio(c.rps_per_core, o.rps_per_core):.2f}x")
-        print(f"  cpms-kg / in-process: p50 {_ratio(c.p50_ms, i.p50_ms):.2f}x  p95 {_ratio(c.p95_ms, i.p95_ms):.2f}x"
-              f"  per-core rate {_ratio(c.rps_per_core, i.rps_per_core):.2f}x")
+        for label, other in (("oxigraph:  ", o), ("in-process:", i)):
+            print(f"  cpms-kg / {label} p50 {_ratio(c.p50_ms, other.p50_ms):.2f}x"
+                  f"  p95 {_ratio(c.p95_ms, other.p95_ms):.2f}x"
+                  f"  per-core rate {_ratio(c.rps_per_core, other.rps_per_core):.2f}x")
         print()
     print("TARGETS")
     for v in report.targets:
@@ -674,14 +683,17 @@ def print_report(report: Report, load: LoadFigures) -> None:
 # ---------------------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 50k concepts, 100k products (~2M triples)")
-    parser.add_argument("--out", type=Path, default=Path("bench/out"), help="folder for the JSON results and logs")
-    parser.add_argument("--work", type=Path, default=None, help="folder for data and stores (default: a temp dir)")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="1.0 = 50k concepts, 100k products (~2M triples)")
+    parser.add_argument("--out", type=Path, default=Path("bench/out"), help="folder for results and logs")
+    parser.add_argument("--work", type=Path, default=None,
+                        help="folder for data and stores (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the data and stores after the run")
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients in the throughput phase")
     parser.add_argument("--latency-seconds", type=float, default=4.0, help="time budget per latency phase")
-    parser.add_argument("--throughput-seconds", type=float, default=5.0, help="time budget per throughput phase")
+    parser.add_argument("--throughput-seconds", type=float, default=5.0,
+                        help="time budget per throughput phase")
     args = parser.parse_args(argv)
 
     budget = Budget(warmup_s=1.0, latency_s=args.latency_seconds, latency_max=500,
@@ -705,7 +717,8 @@ def run(args: argparse.Namespace, budget: Budget, work: Path) -> int:
     say(f"building the synthetic graph at scale {args.scale} in {work}")
     started = time.perf_counter()
     data = build_dataset(work / "data", args.scale, args.seed)
-    say(f"{data.triples:,} triples, {len(data.codes):,} concepts ({'/'.join(str(len(lv)) for lv in data.levels)}), "
+    per_level = "/".join(str(len(lv)) for lv in data.levels)
+    say(f"{data.triples:,} triples, {len(data.codes):,} concepts ({per_level}), "
         f"{data.products:,} products in {time.perf_counter() - started:.1f} s")
 
     say("loading: cpms-kg load vs pyoxigraph bulk_load")
@@ -718,8 +731,8 @@ def run(args: argparse.Namespace, budget: Budget, work: Path) -> int:
         scale=args.scale, seed=args.seed,
         machine={"cpus": os.cpu_count(), "python": platform.python_version(), "pyoxigraph": ox.__version__,
                  "platform": platform.platform(), "clients": budget.clients},
-        dataset={"triples": data.triples, "concepts": len(data.codes), "levels": [len(lv) for lv in data.levels],
-                 "products": data.products},
+        dataset={"triples": data.triples, "concepts": len(data.codes),
+                 "levels": [len(lv) for lv in data.levels], "products": data.products},
         load={"cpms_s": load.cpms_s, "bulk_s": load.bulk_s, "init_s": load.init_s, "cpms_tps": load.cpms_tps,
               "bulk_tps": load.bulk_tps, "ratio": load.ratio, "cpms_reported": load.cpms_reported},
     )

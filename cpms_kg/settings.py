@@ -37,8 +37,10 @@ class Settings:
     max_upload_bytes: int = _setting(200 * 1024 * 1024, "largest request body accepted, in bytes")
 
     def __post_init__(self) -> None:
-        if not self.base_iri.endswith(("/", "#")):
-            raise UsageError(f"CPMS_KG_BASE_IRI must end with '/' or '#': {self.base_iri!r}")
+        # Shipped files use IRIs relative to the base, which resolve correctly only under a '/'.
+        if not self.base_iri.endswith("/") or "://" not in self.base_iri:
+            raise UsageError(f"CPMS_KG_BASE_IRI must be an absolute IRI ending with '/': {self.base_iri!r}",
+                             message_zh=f"CPMS_KG_BASE_IRI 须为以 '/' 结尾的绝对 IRI：{self.base_iri!r}")
         if self.endpoint is None and (self.update_endpoint or self.graph_store):
             raise UsageError("--update-endpoint and --graph-store need --endpoint")
         if self.query_timeout <= 0:

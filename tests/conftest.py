@@ -128,11 +128,11 @@ class OxigraphServer:
         return ["--endpoint", self.query, "--update-endpoint", self.update, "--graph-store", self.graph_store]
 
 
-def start_oxigraph(location: Path) -> OxigraphServer:
+def start_oxigraph(location: Path, *extra: str) -> OxigraphServer:
     port = free_port()
     process = subprocess.Popen(
         [str(BIN / "oxigraph"), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"],
+         "--union-default-graph", *extra],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"

@@ -16,6 +16,7 @@ import csv
 import io
 import json
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +25,22 @@ from urllib.parse import parse_qsl
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import ADMIN_TOKEN, Server, start_oxigraph, start_server, stop
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.term import Node
-from w3c_manifest import GSP_MANIFEST, MF, PROTOCOL_MANIFEST, SD_MANIFEST, Case, Request, entry_names, read_manifest
+
+from tests.conftest import ADMIN_TOKEN, Server, start_oxigraph, start_server, stop
+from tests.w3c_manifest import (
+    GSP_MANIFEST,
+    MF,
+    PROTOCOL_MANIFEST,
+    SD_MANIFEST,
+    Case,
+    Request,
+    entry_names,
+    read_manifest,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -257,7 +268,7 @@ def run_case(service: Service, case: Case) -> None:
 def test_manifests_are_complete() -> None:
     """The counts PROVENANCE.md states: nothing is silently dropped by the reader."""
     assert len(PROTOCOL_CASES) == 34
-    assert {c.manifest: sum(1 for d in GSP_CASES if d.manifest == c.manifest) for c in GSP_CASES} == {
+    assert Counter(c.manifest for c in GSP_CASES) == {
         "graph-store-protocol/manifest-direct.ttl": 4, "graph-store-protocol/manifest-indirect.ttl": 9}
     assert [name for name, _ in SD_TESTS] == ["has-endpoint-triple", "returns-rdf", "conforms-to-schema"]
     assert all(c.requests for c in (*PROTOCOL_CASES, *GSP_CASES))

@@ -30,6 +30,8 @@ from cpms_kg.store.sparql_text import scan_query
 
 _GRAPH_CACHE_SECONDS = 2.0
 _BATCH_BYTES = 16 * 1024 * 1024
+# Writes carry whole graphs and may take minutes; reads are bounded by the query time limit.
+_WRITE_TIMEOUT = 600.0
 
 
 class RemoteStore(Store):
@@ -46,7 +48,8 @@ class RemoteStore(Store):
         self.endpoint = endpoint
         self.update_endpoint = update_endpoint or endpoint
         self.graph_store = graph_store
-        self._client = httpx.Client(timeout=httpx.Timeout(timeout, connect=10.0))
+        self._query_timeout = timeout
+        self._client = httpx.Client(timeout=httpx.Timeout(_WRITE_TIMEOUT, connect=10.0))
         self._graphs: tuple[float, list[str]] | None = None
 
     # -- protocol plumbing -------------------------------------------------------------------
@@ -84,7 +87,8 @@ class RemoteStore(Store):
 
     def _query(self, query: str, dataset: Dataset | None, accept: str, timeout: float | None = None) -> httpx.Response:
         scope = self._scope(query, dataset)
-        return self._post(self.endpoint, data={"query": query}, params=self._params(scope), accept=accept, timeout=timeout)
+        return self._post(self.endpoint, data={"query": query}, params=self._params(scope), accept=accept,
+                          timeout=timeout if timeout is not None else self._query_timeout)
 
     # -- reads -----------------------------------------------------------------------------
     def select(self, query: str, *, dataset: Dataset | None = None) -> Solutions:
