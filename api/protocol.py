@@ -60,7 +60,8 @@ async def read(request: Request, kind: str, *, limit: int) -> Operation:
     content_type = request.headers.get("content-type", "")
     media = content_type.split(";")[0].strip().lower()
     if not _charset_ok(content_type):
-        raise UnsupportedMediaType("SPARQL requests must be UTF-8", message_zh="SPARQL 请求必须使用 UTF-8 编码")
+        raise UnsupportedMediaType("SPARQL requests must be UTF-8",
+                                   message_zh="SPARQL 请求必须使用 UTF-8 编码")
     body = await _body(request, limit)
     if media == "application/x-www-form-urlencoded":
         params = params + parse_qsl(_decode(body), keep_blank_values=True)
@@ -71,8 +72,10 @@ async def read(request: Request, kind: str, *, limit: int) -> Operation:
                            message_zh=f"直接 POST 不能同时带 {kind}= 参数")
         return Operation(_decode(body), params)
     raise UnsupportedMediaType(
-        f"POST needs Content-Type application/x-www-form-urlencoded or application/sparql-{kind}, not {media or '(none)'}",
-        message_zh=f"POST 的 Content-Type 须为 application/x-www-form-urlencoded 或 application/sparql-{kind}",
+        f"POST needs Content-Type application/x-www-form-urlencoded or application/sparql-{kind}, "
+        f"not {media or '(none)'}",
+        message_zh=f"POST 的 Content-Type 须为 application/x-www-form-urlencoded "
+                   f"或 application/sparql-{kind}",
     )
 
 

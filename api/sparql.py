@@ -6,11 +6,12 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from . import protocol
-from .deps import SettingsDep, StoreDep
 from cpms_kg import conneg
 from cpms_kg.errors import BadInput
 from cpms_kg.sparql_service import run_query, serialize_triples, service_description
+
+from . import protocol
+from .deps import SettingsDep, StoreDep
 
 router = APIRouter(tags=["sparql"])
 
@@ -31,7 +32,8 @@ async def sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Re
         if fmt is None:
             raise conneg.not_acceptable(accept, conneg.GRAPH_OFFERS)
         endpoint = str(request.url.replace(query=""))
-        body = await run_in_threadpool(lambda: serialize_triples(service_description(store, settings, endpoint), fmt))
+        triples = await run_in_threadpool(service_description, store, settings, endpoint)
+        body = serialize_triples(triples, fmt)
         return Response(body, media_type=fmt.media_type)
     dataset = operation.dataset("default-graph-uri", "named-graph-uri")
     text = operation.text
@@ -44,7 +46,8 @@ def sparql_docs() -> dict[str, object]:
     """How to use /sparql (FastAPI cannot describe a protocol endpoint's three request forms)."""
     return {
         "endpoint": "/sparql",
-        "methods": ["GET ?query=", "POST application/x-www-form-urlencoded query=", "POST application/sparql-query"],
+        "methods": ["GET ?query=", "POST application/x-www-form-urlencoded query=",
+                    "POST application/sparql-query"],
         "dataset": ["default-graph-uri", "named-graph-uri"],
         "results": [o.media_type for o in conneg.RESULT_OFFERS],
         "graphs": [o.media_type for o in conneg.GRAPH_OFFERS],

@@ -6,11 +6,12 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from . import protocol
-from .deps import SettingsDep, StoreDep, WriterDep
 from cpms_kg.errors import BadInput
 from cpms_kg.sparql_service import run_update
 from cpms_kg.store.sparql_text import scan_update
+
+from . import protocol
+from .deps import SettingsDep, StoreDep, WriterDep
 
 router = APIRouter(tags=["sparql"])
 
@@ -25,7 +26,9 @@ async def sparql_update(request: Request, store: StoreDep, settings: SettingsDep
         raise BadInput("no update= given", message_zh="缺少 update= 参数")
     dataset = operation.dataset("using-graph-uri", "using-named-graph-uri")
     if not dataset.empty and scan_update(operation.text).has_dataset_clause:
-        raise BadInput("using-graph-uri / using-named-graph-uri cannot be combined with USING or WITH in the update",
-                       message_zh="using-graph-uri / using-named-graph-uri 不能与更新语句中的 USING 或 WITH 同时使用")
+        raise BadInput(
+            "using-graph-uri / using-named-graph-uri cannot be combined with USING or WITH in the update",
+            message_zh="using-graph-uri / using-named-graph-uri 不能与更新语句中的 USING 或 WITH 同时使用",
+        )
     await run_in_threadpool(run_update, store, settings, operation.text, dataset=dataset)
     return Response(status_code=204)

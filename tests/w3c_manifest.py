@@ -27,8 +27,8 @@ CNT = Namespace("http://www.w3.org/2011/content#")
 UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 
 # The status terms the manifests use: a class of codes, or one code.
-_STATUS_CLASSES = {"StatusCode2xx": range(200, 300), "StatusCode3xx": range(300, 400), "StatusCode4xx": range(400, 500),
-                   "StatusCode5xx": range(500, 600)}
+_STATUS_CLASSES = {"StatusCode2xx": range(200, 300), "StatusCode3xx": range(300, 400),
+                   "StatusCode4xx": range(400, 500), "StatusCode5xx": range(500, 600)}
 _STATUS_CODES = {"OK": 200, "Created": 201, "Accepted": 202, "NoContent": 204, "BadRequest": 400,
                  "NotFound": 404, "MethodNotAllowed": 405, "UnsupportedMediaType": 415}
 
@@ -190,7 +190,7 @@ def read_manifest(manifest: Path) -> list[Case]:
 
 
 def entry_names(manifest: Path, test_type: URIRef) -> list[tuple[str, str]]:
-    """(local name, mf:name) of a manifest's entries of one type: the service-description tests have no action."""
+    """(local name, mf:name) of the entries of one type (service-description tests have no action)."""
     graph, root = _parse(manifest)
     out = []
     for entry in _items(graph, root, MF.entries):
