@@ -7,10 +7,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from . import errors, graph_store, home, ids, schemes, sparql, update
 from cpms_kg import __version__
 from cpms_kg.settings import Settings
 from cpms_kg.store import Store, open_store
+
+from . import errors, graph_store, home, ids, schemes, sparql, update
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None, initialise: bool = False) -> FastAPI:

@@ -31,8 +31,10 @@ def require_writer(request: Request, settings: SettingsDep) -> None:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise Unauthorized("this route needs a bearer token: Authorization: Bearer <token>",
-                           message_zh="此接口需要 Bearer 令牌：Authorization: Bearer <令牌>")
+        raise Unauthorized(
+            "this route needs a bearer token: Authorization: Bearer <token>",
+            message_zh="此接口需要 Bearer 令牌：Authorization: Bearer <令牌>",
+        )
     if settings.admin_token is None or not hmac.compare_digest(token.strip(), settings.admin_token):
         raise Forbidden("the bearer token is not allowed to write", message_zh="该令牌无写入权限")
 

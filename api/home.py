@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from .deps import StoreDep
 from cpms_kg import html, schemes
+
+from .deps import StoreDep
 
 router = APIRouter(include_in_schema=False)
 

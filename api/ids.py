@@ -6,10 +6,11 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from .deps import StoreDep
 from cpms_kg import conneg, html, linkeddata
 from cpms_kg.namespaces import PREFIXES
 from cpms_kg.sparql_service import serialize_triples
+
+from .deps import StoreDep
 
 router = APIRouter(tags=["linked data"])
 
@@ -31,5 +32,3 @@ def dereference(path: str, request: Request, store: StoreDep) -> Response:
     fmt = getattr(ox.RdfFormat, offer.key)
     triples = linkeddata.describe(store, iri)
     return Response(serialize_triples(triples, fmt, PREFIXES), media_type=fmt.media_type, headers=headers)
-
-

@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from .deps import StoreDep
 from cpms_kg import schemes
+
+from .deps import StoreDep
 
 router = APIRouter(prefix="/api", tags=["classifications"])
 
@@ -29,7 +30,11 @@ def concept(scheme: str, code: str, store: StoreDep) -> dict[str, object]:
 
 @router.get("/schemes/{scheme}/concepts/{code}/children", summary="A concept's narrower concepts")
 def children(scheme: str, code: str, store: StoreDep) -> dict[str, object]:
-    return {"scheme": scheme, "code": code, "children": [schemes.as_dict(c) for c in schemes.children(store, scheme, code)]}
+    return {
+        "scheme": scheme,
+        "code": code,
+        "children": [schemes.as_dict(c) for c in schemes.children(store, scheme, code)],
+    }
 
 
 @router.get("/search", summary="Search concepts by code prefix or zh/en label")

@@ -58,9 +58,7 @@ def _digest(file: Traversable) -> str:
 
 def _recorded(store: Store) -> tuple[str | None, dict[str, str]]:
     # Found by property, not by IRI: a store made under another base IRI must be recognised too.
-    rows = store.select(
-        f"SELECT ?p ?o WHERE {{ GRAPH ?meta {{ ?meta <{CPMS.baseIri}> ?base ; ?p ?o }} }}"
-    )
+    rows = store.select(f"SELECT ?p ?o WHERE {{ GRAPH ?meta {{ ?meta <{CPMS.baseIri}> ?base ; ?p ?o }} }}")
     base: str | None = None
     hashes: dict[str, str] = {}
     for row in rows:
@@ -74,9 +72,7 @@ def _recorded(store: Store) -> tuple[str | None, dict[str, str]]:
     return base, hashes
 
 
-def initialise(
-    store: Store, *, demo: bool = True, progress: Callable[[str], None] | None = None
-) -> InitReport:
+def initialise(store: Store, *, demo: bool = True, progress: Callable[[str], None] | None = None) -> InitReport:
     """Loads what is missing or changed; a store made under another base IRI is refused."""
     base, hashes = _recorded(store)
     if base is not None and base != store.base_iri:
@@ -94,7 +90,11 @@ def initialise(
         if progress is not None:
             progress(item.name)
         source = LoadSource(
-            name=item.name, format=ox.RdfFormat.TURTLE, data=item.file.read_bytes(), graph=graph, base_iri=store.base_iri
+            name=item.name,
+            format=ox.RdfFormat.TURTLE,
+            data=item.file.read_bytes(),
+            graph=graph,
+            base_iri=store.base_iri,
         )
         store.replace_graph(graph, source)
         hashes[graph] = digest

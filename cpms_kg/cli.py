@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pyoxigraph as ox
 import typer
@@ -22,7 +22,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-classification_app = typer.Typer(help="classification schemes (GB/T 7635, CPC, HS, ...) · 分类体系", no_args_is_help=True)
+classification_app = typer.Typer(
+    help="classification schemes (GB/T 7635, CPC, HS, ...) · 分类体系", no_args_is_help=True
+)
 app.add_typer(classification_app, name="classification")
 
 StoreOpt = Annotated[Path | None, typer.Option("--store", help="embedded store directory [CPMS_KG_STORE]")]
@@ -32,10 +34,22 @@ GraphStoreOpt = Annotated[str | None, typer.Option("--graph-store", help="remote
 BaseOpt = Annotated[str | None, typer.Option("--base-iri", help="base IRI of instance data [CPMS_KG_BASE_IRI]")]
 
 
-def _settings(store: Path | None, endpoint: str | None, update_endpoint: str | None, graph_store: str | None,
-              base_iri: str | None, **more: object) -> Settings:
-    return Settings.from_env(store=store, endpoint=endpoint, update_endpoint=update_endpoint,
-                             graph_store=graph_store, base_iri=base_iri, **more)
+def _settings(
+    store: Path | None,
+    endpoint: str | None,
+    update_endpoint: str | None,
+    graph_store: str | None,
+    base_iri: str | None,
+    **more: Any,
+) -> Settings:
+    return Settings.from_env(
+        store=store,
+        endpoint=endpoint,
+        update_endpoint=update_endpoint,
+        graph_store=graph_store,
+        base_iri=base_iri,
+        **more,
+    )
 
 
 def _say(en: str, zh: str) -> None:
@@ -84,13 +98,15 @@ def _init(store: Store, demo: bool) -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="listen address [CPMS_KG_HOST]")] = None,
     port: Annotated[int | None, typer.Option(help="listen port [CPMS_KG_PORT]")] = None,
-    store: StoreOpt = None, endpoint: EndpointOpt = None, update_endpoint: UpdateOpt = None,
-    graph_store: GraphStoreOpt = None, base_iri: BaseOpt = None,
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    update_endpoint: UpdateOpt = None,
+    graph_store: GraphStoreOpt = None,
+    base_iri: BaseOpt = None,
     demo: Annotated[bool, typer.Option("--demo/--no-demo", help="load demo data on first start")] = True,
 ) -> None:
     """Run the HTTP service; an empty store is initialised first. 运行服务。"""
     import uvicorn
-
     from cpms_kg_api import create_app
 
     try:
@@ -106,8 +122,11 @@ def serve(
 
 @app.command()
 def init(
-    store: StoreOpt = None, endpoint: EndpointOpt = None, update_endpoint: UpdateOpt = None,
-    graph_store: GraphStoreOpt = None, base_iri: BaseOpt = None,
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    update_endpoint: UpdateOpt = None,
+    graph_store: GraphStoreOpt = None,
+    base_iri: BaseOpt = None,
     demo: Annotated[bool, typer.Option("--demo/--no-demo", help="also load demo data")] = True,
 ) -> None:
     """Initialise the store with the ontology and classifications (idempotent). 初始化存储。"""
@@ -124,9 +143,14 @@ def init(
 @app.command()
 def load(
     files: Annotated[list[Path], typer.Argument(help="RDF files (.ttl .nt .nq .trig .rdf .jsonld)")],
-    graph: Annotated[str | None, typer.Option(help="named graph for triples (default: the store's default graph)")] = None,
-    store: StoreOpt = None, endpoint: EndpointOpt = None, update_endpoint: UpdateOpt = None,
-    graph_store: GraphStoreOpt = None, base_iri: BaseOpt = None,
+    graph: Annotated[
+        str | None, typer.Option(help="named graph for triples (default: the store's default graph)")
+    ] = None,
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    update_endpoint: UpdateOpt = None,
+    graph_store: GraphStoreOpt = None,
+    base_iri: BaseOpt = None,
 ) -> None:
     """Load RDF files, all or nothing. 载入 RDF 文件（全部成功或全部不载入）。"""
     from cpms_kg.rdfio import source_from_path
@@ -141,15 +165,21 @@ def load(
             opened.close()
     except CpmsError as exc:
         raise _fail(exc) from None
-    _say(f"loaded {report.quads} triples from {len(files)} file(s)", f"已从 {len(files)} 个文件载入 {report.quads} 条三元组")
+    _say(
+        f"loaded {report.quads} triples from {len(files)} file(s)",
+        f"已从 {len(files)} 个文件载入 {report.quads} 条三元组",
+    )
 
 
 @app.command()
 def query(
     text: Annotated[str, typer.Argument(metavar="QUERY|@FILE", help="a SPARQL query, or @file.rq")],
     format: Annotated[str, typer.Option("--format", help="table | json | csv | tsv | ttl")] = "table",
-    store: StoreOpt = None, endpoint: EndpointOpt = None, update_endpoint: UpdateOpt = None,
-    graph_store: GraphStoreOpt = None, base_iri: BaseOpt = None,
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    update_endpoint: UpdateOpt = None,
+    graph_store: GraphStoreOpt = None,
+    base_iri: BaseOpt = None,
 ) -> None:
     """Run a SPARQL query against the union of the public graphs. 执行 SPARQL 查询。"""
     from cpms_kg.query_output import accept_for, render
@@ -176,8 +206,11 @@ def query(
 def classification_import(
     scheme: Annotated[str, typer.Argument(help="scheme id, e.g. gbt7635")],
     file: Annotated[Path, typer.Argument(help="CSV or XLSX table: code, parent, level, zh name, en name, notes")],
-    store: StoreOpt = None, endpoint: EndpointOpt = None, update_endpoint: UpdateOpt = None,
-    graph_store: GraphStoreOpt = None, base_iri: BaseOpt = None,
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    update_endpoint: UpdateOpt = None,
+    graph_store: GraphStoreOpt = None,
+    base_iri: BaseOpt = None,
 ) -> None:
     """Import a classification table; it replaces the scheme's graph. 导入分类表。"""
     from cpms_kg.classification.importer import import_table
@@ -189,15 +222,25 @@ def classification_import(
         opened = open_store(settings)
         try:
             graph = settings.base_iri + imported.graph
-            opened.replace_graph(graph, LoadSource(name=str(file), format=ox.RdfFormat.TURTLE,
-                                                   data=imported.turtle.encode(), graph=graph, base_iri=settings.base_iri))
+            opened.replace_graph(
+                graph,
+                LoadSource(
+                    name=str(file),
+                    format=ox.RdfFormat.TURTLE,
+                    data=imported.turtle.encode(),
+                    graph=graph,
+                    base_iri=settings.base_iri,
+                ),
+            )
         finally:
             opened.close()
     except CpmsError as exc:
         raise _fail(exc) from None
     per_level = " / ".join(str(n) for n in imported.counts_per_level)
-    _say(f"imported {imported.concept_count} concepts into {scheme} ({imported.level_count} levels: {per_level})",
-         f"已导入 {imported.concept_count} 个概念到 {scheme}（{imported.level_count} 层：{per_level}）")
+    _say(
+        f"imported {imported.concept_count} concepts into {scheme} ({imported.level_count} levels: {per_level})",
+        f"已导入 {imported.concept_count} 个概念到 {scheme}（{imported.level_count} 层：{per_level}）",
+    )
 
 
 def main() -> None:

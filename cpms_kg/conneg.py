@@ -37,15 +37,26 @@ GRAPH_OFFERS = (
 
 # Linked-data pages: RDF first so that `*/*` (curl, scripts) gets Turtle; browsers ask for HTML by name.
 PAGE_OFFERS = (
-    *GRAPH_OFFERS[:1], Offer("text/html", "HTML"), Offer("application/xhtml+xml", "HTML"), *GRAPH_OFFERS[1:],
+    *GRAPH_OFFERS[:1],
+    Offer("text/html", "HTML"),
+    Offer("application/xhtml+xml", "HTML"),
+    *GRAPH_OFFERS[1:],
     Offer("application/json", "JSON_LD"),
 )
 
 _ALIASES = {
-    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
-    "tsv": "text/tab-separated-values", "ttl": "text/turtle", "turtle": "text/turtle",
-    "nt": "application/n-triples", "ntriples": "application/n-triples", "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml", "rdfxml": "application/rdf+xml", "html": "text/html",
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "ttl": "text/turtle",
+    "turtle": "text/turtle",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+    "rdfxml": "application/rdf+xml",
+    "html": "text/html",
 }
 
 

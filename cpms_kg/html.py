@@ -45,7 +45,7 @@ _MAPPING_NAMES: dict[str, tuple[str, str]] = {
 
 def local_href(base_iri: str, iri: str) -> str:
     """Resources minted here link to this server's /id/ path, whatever base IRI they carry."""
-    return "/id/" + iri[len(base_iri):] if iri.startswith(base_iri) else iri
+    return "/id/" + iri[len(base_iri) :] if iri.startswith(base_iri) else iri
 
 
 def _bi(zh: str, en: str, tag: str = "span") -> str:
@@ -90,8 +90,10 @@ def resource_page(base_iri: str, page: ResourcePage, path: str) -> str:
     parts.append(
         '<nav class="formats">'
         + _bi("其他格式", "Other formats:")
-        + "".join(f' <a href="{href}?format={k}">{v}</a>' for k, v in
-                  (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("rdf", "RDF/XML"), ("nt", "N-Triples")))
+        + "".join(
+            f' <a href="{href}?format={k}">{v}</a>'
+            for k, v in (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("rdf", "RDF/XML"), ("nt", "N-Triples"))
+        )
         + "</nav>"
     )
     if page.scheme is not None:
@@ -129,9 +131,10 @@ def home_page(schemes: list[tuple[str, str, str, int]], graphs: int, base_iri: s
         f'<td lang="zh">{escape(zh)}</td><td lang="en" class="en">{escape(en)}</td><td>{count}</td></tr>'
         for sid, zh, en, count in schemes
     )
+    intro = _bi("产品类目、属性与标准的语义知识图谱服务。", "A knowledge graph of product categories, attributes and standards.")
     body = (
         f"<h1>{_bi('产品主数据标准知识图谱', 'CPMS knowledge graph')}</h1>"
-        f"<p>{_bi('产品类目、属性与标准的语义知识图谱服务。', 'A semantic knowledge graph of product categories, attributes and standards.')}</p>"
+        f"<p>{intro}</p>"
         f"<section><h2>{_bi('分类体系', 'Classification schemes')}</h2><table>"
         f"<tr><th>ID</th><th>中文</th><th>English</th><th>{_bi('概念数', 'concepts')}</th></tr>{rows}</table></section>"
         f"<section><h2>{_bi('访问方式', 'Access')}</h2><ul>"
@@ -140,11 +143,14 @@ def home_page(schemes: list[tuple[str, str, str, int]], graphs: int, base_iri: s
         f'<li><a href="/api/search?q=bearing">/api/search?q=</a> — {_bi("检索", "search")}</li>'
         f'<li><a href="/docs">/docs</a> — OpenAPI</li></ul>'
         f'<p class="iri">{_bi("实例数据基础 IRI", "Instance base IRI")}: {escape(base_iri)} · '
-        f'{_bi("命名图", "named graphs")}: {graphs}</p></section>'
+        f"{_bi('命名图', 'named graphs')}: {graphs}</p></section>"
     )
     return _shell("cpms-kg", body)
 
 
 def error_page(status: int, message: str, message_zh: str) -> str:
-    body = f"<h1>{status}</h1><section><p lang=\"zh\">{escape(message_zh)}</p><p lang=\"en\" class=\"en\">{escape(message)}</p></section>"
+    body = (
+        f'<h1>{status}</h1><section><p lang="zh">{escape(message_zh)}</p>'
+        f'<p lang="en" class="en">{escape(message)}</p></section>'
+    )
     return _shell(f"{status}", body)

@@ -121,8 +121,9 @@ def _annotate(link: Link, row: dict[str, ox.NamedNode | ox.BlankNode | ox.Litera
         link.notation = notation.value
 
 
-def _place(result: ResourcePage, predicate: str, o: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple,
-           link: Link | None) -> None:
+def _place(
+    result: ResourcePage, predicate: str, o: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, link: Link | None
+) -> None:
     local = predicate.removeprefix(_SKOS) if predicate.startswith(_SKOS) else None
     if local == "prefLabel" and isinstance(o, ox.Literal):
         result.labels.setdefault(o.language or "", o.value)

@@ -33,6 +33,21 @@ PREFIXES: dict[str, str] = {
 }
 
 __all__ = [
-    "CPMS", "DCAT", "DCTERMS", "ORG", "OWL", "PREFIXES", "PROV", "QUANTITYKIND", "QUDT", "RDF",
-    "RDFS", "SCHEMA", "SH", "SKOS", "UNIT", "XKOS", "XSD",
+    "CPMS",
+    "DCAT",
+    "DCTERMS",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "QUANTITYKIND",
+    "QUDT",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SH",
+    "SKOS",
+    "UNIT",
+    "XKOS",
+    "XSD",
 ]

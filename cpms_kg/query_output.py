@@ -20,8 +20,10 @@ def accept_for(fmt: str) -> str:
     try:
         return _ACCEPT[fmt]
     except KeyError:
-        raise UsageError(f"--format must be one of {', '.join(_ACCEPT)}, not {fmt!r}",
-                         message_zh=f"--format 须为 {', '.join(_ACCEPT)} 之一") from None
+        raise UsageError(
+            f"--format must be one of {', '.join(_ACCEPT)}, not {fmt!r}",
+            message_zh=f"--format 须为 {', '.join(_ACCEPT)} 之一",
+        ) from None
 
 
 def _cell(term: object) -> str:

@@ -113,7 +113,7 @@ def iter_quads(
     try:
         if source.path is not None:
             with source.path.open("rb") as raw:
-                reader: IO[bytes] | _CountingReader = raw if on_read is None else _CountingReader(raw, on_read)
+                reader: IO[bytes] = raw if on_read is None else _CountingReader(raw, on_read)  # type: ignore[assignment]
                 yield from _retarget(
                     ox.parse(reader, source.format, base_iri=source.base_iri, rename_blank_nodes=True),
                     target,

@@ -54,13 +54,13 @@ class SchemeInfo:
 
 
 def as_dict(obj: object) -> dict[str, object]:
-    return asdict(obj)  # type: ignore[call-overload, no-any-return]
+    return asdict(obj)  # type: ignore[call-overload]
 
 
 def _scheme_id(base: str, iri: str) -> str | None:
     prefix = base + "classification/"
     if iri.startswith(prefix):
-        return iri[len(prefix):].split("/", 1)[0]
+        return iri[len(prefix) :].split("/", 1)[0]
     return None
 
 
@@ -115,7 +115,8 @@ def concept(store: Store, scheme: str, code: str) -> Concept:
     rows = store.select(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}")
     if not rows.rows:
         raise NotFound(
-            f"no concept with code {code!r} in scheme {scheme!r}", message_zh=f"分类体系 {scheme!r} 中没有代码为 {code!r} 的概念"
+            f"no concept with code {code!r} in scheme {scheme!r}",
+            message_zh=f"分类体系 {scheme!r} 中没有代码为 {code!r} 的概念",
         )
     labels: dict[str, str] = {}
     broader: list[str] = []
@@ -129,7 +130,7 @@ def concept(store: Store, scheme: str, code: str) -> Concept:
         elif p == _S + "broader" and isinstance(o, ox.NamedNode):
             broader.append(o.value)
         elif p.startswith(_S) and p.endswith("Match") and isinstance(o, ox.NamedNode):
-            mapped.append((p[len(_S):], o.value))
+            mapped.append((p[len(_S) :], o.value))
         elif p == _S + "scopeNote" and isinstance(o, ox.Literal):
             notes.append(o.value)
         elif p == _X + "depth" and isinstance(o, ox.Literal):
@@ -146,7 +147,7 @@ def concept(store: Store, scheme: str, code: str) -> Concept:
     ):
         s, p = row["s"], row["p"]
         if isinstance(s, ox.NamedNode) and isinstance(p, ox.NamedNode):
-            incoming.append((p.value[len(_S):], s.value))
+            incoming.append((p.value[len(_S) :], s.value))
     refs = _labels(store, broader + [m[1] for m in mapped] + [m[1] for m in incoming])
     return Concept(
         code=code,
@@ -172,8 +173,10 @@ def children(store: Store, scheme: str, code: str | None) -> list[ConceptRef]:
     else:
         parent = store.base_iri + concept_path(scheme, code)
         if not store.ask(f"ASK {{ <{parent}> ?p ?o }}"):
-            raise NotFound(f"no concept with code {code!r} in scheme {scheme!r}",
-                           message_zh=f"分类体系 {scheme!r} 中没有代码为 {code!r} 的概念")
+            raise NotFound(
+                f"no concept with code {code!r} in scheme {scheme!r}",
+                message_zh=f"分类体系 {scheme!r} 中没有代码为 {code!r} 的概念",
+            )
         pattern = f"?c <{_S}broader> <{parent}>"
     rows = store.select(f"SELECT ?c WHERE {{ {pattern} }}")
     iris = [r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode)]

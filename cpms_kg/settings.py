@@ -31,16 +31,16 @@ class Settings:
     query_timeout: float = _setting(30.0, "seconds after which a SPARQL query is stopped")
     query_workers: int = _setting(2, "processes that evaluate public SPARQL queries")
     admin_token: str | None = _setting(None, "bearer token that may write (SPARQL Update, Graph Store)")
-    service_allowlist: tuple[str, ...] = _setting(
-        (), "comma-separated endpoint IRIs that SPARQL SERVICE may call"
-    )
+    service_allowlist: tuple[str, ...] = _setting((), "comma-separated endpoint IRIs that SPARQL SERVICE may call")
     max_upload_bytes: int = _setting(200 * 1024 * 1024, "largest request body accepted, in bytes")
 
     def __post_init__(self) -> None:
         # Shipped files use IRIs relative to the base, which resolve correctly only under a '/'.
         if not self.base_iri.endswith("/") or "://" not in self.base_iri:
-            raise UsageError(f"CPMS_KG_BASE_IRI must be an absolute IRI ending with '/': {self.base_iri!r}",
-                             message_zh=f"CPMS_KG_BASE_IRI 须为以 '/' 结尾的绝对 IRI：{self.base_iri!r}")
+            raise UsageError(
+                f"CPMS_KG_BASE_IRI must be an absolute IRI ending with '/': {self.base_iri!r}",
+                message_zh=f"CPMS_KG_BASE_IRI 须为以 '/' 结尾的绝对 IRI：{self.base_iri!r}",
+            )
         if self.endpoint is None and (self.update_endpoint or self.graph_store):
             raise UsageError("--update-endpoint and --graph-store need --endpoint")
         if self.query_timeout <= 0:

@@ -71,8 +71,16 @@ def service_description(store: Store, settings: Settings, endpoint_url: str) -> 
     ]
     if settings.service_allowlist:
         triples.append(ox.Triple(node, p("feature"), p("BasicFederatedQuery")))
-    for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
+    for fmt in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+        "RDF_XML",
+    ):
         triples.append(ox.Triple(node, p("resultFormat"), ox.NamedNode("http://www.w3.org/ns/formats/" + fmt)))
     dataset = ox.BlankNode()
     default = ox.BlankNode()

@@ -89,7 +89,9 @@ def start_server(env: dict[str, str], *args: str) -> Server:
     full_env = {**os.environ, "CPMS_KG_ADMIN_TOKEN": ADMIN_TOKEN, **env}
     process = subprocess.Popen(
         [str(BIN / "cpms-kg"), "serve", "--port", str(port), *args],
-        env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env=full_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     wait_until_up(url + "/sparql", process)
@@ -131,9 +133,18 @@ class OxigraphServer:
 def start_oxigraph(location: Path, *extra: str) -> OxigraphServer:
     port = free_port()
     process = subprocess.Popen(
-        [str(BIN / "oxigraph"), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            str(BIN / "oxigraph"),
+            "serve",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     wait_until_up(url + "/query?query=ASK%7B%7D", process)

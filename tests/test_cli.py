@@ -18,14 +18,19 @@ def triple_count(store: Path) -> int:
 
 def test_load_query_all_formats(store_dir: Path, tmp_path: Path) -> None:
     data = tmp_path / "firm.ttl"
-    data.write_text('@prefix ex: <http://example.org/> .\nex:bolt ex:length 25.0 ; ex:name "螺栓"@zh .\n', encoding="utf-8")
+    data.write_text(
+        '@prefix ex: <http://example.org/> .\nex:bolt ex:length 25.0 ; ex:name "螺栓"@zh .\n', encoding="utf-8"
+    )
     loaded = cli("load", str(data), "--graph", BASE + "graph/demo-firm", "--store", str(store_dir))
     assert loaded.returncode == 0, loaded.stderr
     assert "2" in loaded.stderr and "三元组" in loaded.stderr
     query = "SELECT ?n WHERE { <http://example.org/bolt> <http://example.org/name> ?n }"
     table = cli("query", query, "--store", str(store_dir), check=True).stdout
     assert "螺栓" in table and "(1 rows" in table
-    assert cli("query", query, "--format", "csv", "--store", str(store_dir), check=True).stdout.splitlines() == ["n", "螺栓"]
+    assert cli("query", query, "--format", "csv", "--store", str(store_dir), check=True).stdout.splitlines() == [
+        "n",
+        "螺栓",
+    ]
     assert "螺栓" in cli("query", query, "--format", "tsv", "--store", str(store_dir), check=True).stdout
     construct = "CONSTRUCT WHERE { <http://example.org/bolt> ?p ?o }"
     turtle = cli("query", construct, "--format", "ttl", "--store", str(store_dir), check=True).stdout
@@ -65,15 +70,19 @@ def test_gbt7635_import_from_the_fixture(store_dir: Path) -> None:
     fixture = ROOT / "tests" / "fixtures" / "gbt7635_fixture.csv"
     result = cli("classification", "import", "gbt7635", str(fixture), "--store", str(store_dir))
     assert result.returncode == 0, result.stderr
-    query = (f'SELECT ?label WHERE {{ ?c <{SKOS}notation> "99011" ; <{SKOS}prefLabel> ?label ; '
-             f"<{SKOS}inScheme> <{BASE}classification/gbt7635> FILTER(LANG(?label) = 'zh') }}")
+    query = (
+        f'SELECT ?label WHERE {{ ?c <{SKOS}notation> "99011" ; <{SKOS}prefLabel> ?label ; '
+        f"<{SKOS}inScheme> <{BASE}classification/gbt7635> FILTER(LANG(?label) = 'zh') }}"
+    )
     assert "测试类目五" in cli("query", query, "--store", str(store_dir), check=True).stdout
 
 
 def test_bad_classification_row_exits_2_names_row_and_changes_nothing(store_dir: Path, tmp_path: Path) -> None:
     table = tmp_path / "bad.csv"
-    table.write_text("代码,上级代码,层级,中文名称,英文名称,说明\n9,,1,测试一,Fixture 1,FIXTURE\n98,97,2,测试二,Fixture 2,FIXTURE\n",
-                     encoding="utf-8")
+    table.write_text(
+        "代码,上级代码,层级,中文名称,英文名称,说明\n9,,1,测试一,Fixture 1,FIXTURE\n98,97,2,测试二,Fixture 2,FIXTURE\n",
+        encoding="utf-8",
+    )
     before = triple_count(store_dir)
     result = cli("classification", "import", "gbt7635", str(table), "--store", str(store_dir))
     assert result.returncode == 2

@@ -12,7 +12,12 @@ from cpms_kg import conneg
     [
         (None, "application/sparql-results+json", "text/turtle", "text/turtle"),
         ("*/*", "application/sparql-results+json", "text/turtle", "text/turtle"),
-        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/xml", "application/xml", "text/html"),
+        (
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "application/xml",
+            "application/xml",
+            "text/html",
+        ),
         ("application/sparql-results+xml", "application/sparql-results+xml", None, None),
         ("text/csv", "text/csv", None, None),
         ("text/tab-separated-values", "text/tab-separated-values", None, None),

@@ -19,10 +19,22 @@ CASES = [
     ("POST", "/sparql/update", {"data": {"update": "CLEAR ALL"}}, 401),
     ("POST", "/sparql/update", {"data": {"update": "CLEAR ALL"}, "headers": {"Authorization": "Bearer wrong"}}, 403),
     ("POST", "/sparql/update", {"data": {"update": "INSERT DATA {"}, "headers": AUTH}, 400),
-    ("PUT", "/graph-store", {"params": {"graph": "http://example.org/g"}, "content": "<a> <b> .",
-                             "headers": {**AUTH, "Content-Type": "text/turtle"}}, 400),
-    ("PUT", "/graph-store", {"params": {"graph": "http://example.org/g"}, "content": "x",
-                             "headers": {**AUTH, "Content-Type": "image/png"}}, 415),
+    (
+        "PUT",
+        "/graph-store",
+        {
+            "params": {"graph": "http://example.org/g"},
+            "content": "<a> <b> .",
+            "headers": {**AUTH, "Content-Type": "text/turtle"},
+        },
+        400,
+    ),
+    (
+        "PUT",
+        "/graph-store",
+        {"params": {"graph": "http://example.org/g"}, "content": "x", "headers": {**AUTH, "Content-Type": "image/png"}},
+        415,
+    ),
     ("DELETE", "/graph-store", {"params": {"graph": "http://example.org/none"}, "headers": AUTH}, 404),
     ("GET", "/graph-store", {}, 400),
     ("GET", "/id/classification/cpc21/nothing-here", {"headers": {"Accept": "text/turtle"}}, 404),
@@ -49,8 +61,11 @@ def test_error_shape(server: Server, method: str, path: str, kwargs: dict[str, o
 
 
 def test_bad_rdf_upload_names_the_line(server: Server) -> None:
-    response = httpx.put(server.url + "/graph-store", params={"graph": "http://example.org/g"},
-                         content='<http://a> <http://b> "ok" .\n<http://a> <http://b> .\n',
-                         headers={**AUTH, "Content-Type": "application/n-triples"})
+    response = httpx.put(
+        server.url + "/graph-store",
+        params={"graph": "http://example.org/g"},
+        content='<http://a> <http://b> "ok" .\n<http://a> <http://b> .\n',
+        headers={**AUTH, "Content-Type": "application/n-triples"},
+    )
     problem = response.json()["errors"][0]
     assert problem["line"] == 2 and "request body" in problem["source"]

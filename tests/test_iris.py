@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from cpms_kg import iris
 from cpms_kg.settings import DEFAULT_BASE_IRI
 
-codes = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=20).filter(
-    lambda s: s.strip() != ""
-)
+codes = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=20
+).filter(lambda s: s.strip() != "")
 
 
 @given(codes, codes)

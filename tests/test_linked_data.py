@@ -80,5 +80,8 @@ def test_unknown_resource_is_404_html_for_browsers(server: Server) -> None:
 def test_units_dereference_with_qudt_match(server: Server) -> None:
     response = httpx.get(f"{server.url}/id/classification/units/MilliM", headers={"Accept": "text/turtle"})
     graph = rdflib.Graph().parse(data=response.text, format="turtle")
-    assert (rdflib.URIRef(BASE + "classification/units/MilliM"), rdflib.SKOS.exactMatch,
-            rdflib.URIRef("http://qudt.org/vocab/unit/MilliM")) in graph
+    assert (
+        rdflib.URIRef(BASE + "classification/units/MilliM"),
+        rdflib.SKOS.exactMatch,
+        rdflib.URIRef("http://qudt.org/vocab/unit/MilliM"),
+    ) in graph

@@ -27,8 +27,13 @@ def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, O
 
 def test_serve_initialised_the_remote_store(remote: tuple[Server, OxigraphServer]) -> None:
     _, oxigraph = remote
-    count = httpx.post(oxigraph.query, data={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a <http://www.w3.org/2004/02/skos/core#Concept> } }"},
-                       headers={"Accept": "application/sparql-results+json"}).json()
+    count = httpx.post(
+        oxigraph.query,
+        data={
+            "query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a <http://www.w3.org/2004/02/skos/core#Concept> } }"
+        },
+        headers={"Accept": "application/sparql-results+json"},
+    ).json()
     assert int(count["results"]["bindings"][0]["n"]["value"]) > 4596 + 6708
 
 
@@ -41,8 +46,15 @@ def test_sparql_through_the_service(remote: tuple[Server, OxigraphServer]) -> No
     assert {"848210", "848220", "848280"} <= hits
 
 
-@pytest.mark.parametrize("accept,fmt", [("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
-                                        ("application/rdf+xml", "xml"), ("application/n-triples", "nt")])
+@pytest.mark.parametrize(
+    "accept,fmt",
+    [
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+        ("application/n-triples", "nt"),
+    ],
+)
 def test_dereference_through_the_service(remote: tuple[Server, OxigraphServer], accept: str, fmt: str) -> None:
     server, _ = remote
     response = httpx.get(server.url + "/id/classification/cpc21/43310", headers={"Accept": accept})
@@ -62,23 +74,41 @@ def test_malformed_and_runaway_queries(remote: tuple[Server, OxigraphServer]) ->
     bad = httpx.get(server.url + "/sparql", params={"query": "SELECT * WHERE {"})
     assert bad.status_code == 400 and bad.json()["ok"] is False
     started = time.monotonic()
-    runaway = httpx.get(server.url + "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"},
-                        timeout=60)
+    runaway = httpx.get(
+        server.url + "/sparql",
+        params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"},
+        timeout=60,
+    )
     assert runaway.status_code in (400, 503) and time.monotonic() - started < 20
     assert runaway.json()["ok"] is False
-    ok = httpx.get(server.url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/sparql-results+json"})
+    ok = httpx.get(
+        server.url + "/sparql",
+        params={"query": "ASK { ?s ?p ?o }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert ok.json()["boolean"] is True
 
 
 def test_writes_and_cli_against_the_remote(remote: tuple[Server, OxigraphServer], tmp_path: Path) -> None:
     server, oxigraph = remote
     graph = BASE + "graph/remote-test"
-    put = httpx.put(server.url + "/graph-store", params={"graph": graph}, content=b'<http://example.org/a> <http://example.org/p> "1" .',
-                    headers={"Content-Type": "application/n-triples", "Authorization": f"Bearer {ADMIN_TOKEN}"})
+    put = httpx.put(
+        server.url + "/graph-store",
+        params={"graph": graph},
+        content=b'<http://example.org/a> <http://example.org/p> "1" .',
+        headers={"Content-Type": "application/n-triples", "Authorization": f"Bearer {ADMIN_TOKEN}"},
+    )
     assert put.status_code == 201, put.text
     data = tmp_path / "bad.ttl"
     data.write_text("<http://example.org/b> <http://example.org/p> .\n", encoding="utf-8")
     result = cli("load", str(data), "--graph", graph, *oxigraph.flags())
     assert result.returncode == 2 and f"{data}:1" in result.stderr
-    rows = cli("query", f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", "--format", "csv", *oxigraph.flags(), check=True)
+    rows = cli(
+        "query",
+        f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+        "--format",
+        "csv",
+        *oxigraph.flags(),
+        check=True,
+    )
     assert rows.stdout.splitlines() == ["o", "1"]

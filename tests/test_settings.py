@@ -18,8 +18,12 @@ def test_every_setting_is_documented_in_the_readme() -> None:
 
 
 def test_environment_is_read_and_flags_win() -> None:
-    env = {"CPMS_KG_STORE": "/data/kg", "CPMS_KG_QUERY_TIMEOUT": "5", "CPMS_KG_SERVICE_ALLOWLIST": "http://a/sparql, http://b/q",
-           "CPMS_KG_PORT": "9000"}
+    env = {
+        "CPMS_KG_STORE": "/data/kg",
+        "CPMS_KG_QUERY_TIMEOUT": "5",
+        "CPMS_KG_SERVICE_ALLOWLIST": "http://a/sparql, http://b/q",
+        "CPMS_KG_PORT": "9000",
+    }
     settings = Settings.from_env(env, port=8123)
     assert settings.store == Path("/data/kg")
     assert settings.query_timeout == 5.0

@@ -28,7 +28,11 @@ def test_sparqlwrapper_select_in_every_results_format(server: Server) -> None:
     client.setReturnFormat(JSON)
     bindings = client.query().convert()["results"]["bindings"]  # type: ignore[index, call-overload]
     assert [(b["c"]["value"], b["label"]["value"]) for b in bindings] == [(CPC + "43310", "Ball or roller bearings")]
-    for fmt, marker in ((XML, "Ball or roller bearings"), (CSV, "Ball or roller bearings"), (TSV, '"Ball or roller bearings"@en')):
+    for fmt, marker in (
+        (XML, "Ball or roller bearings"),
+        (CSV, "Ball or roller bearings"),
+        (TSV, '"Ball or roller bearings"@en'),
+    ):
         client.setReturnFormat(fmt)
         raw = client.query().response.read().decode()
         assert marker in raw
@@ -61,17 +65,25 @@ def test_construct_in_every_rdf_format(server: Server, accept: str | None, media
     assert response.headers["content-type"].startswith(media)
     assert check in response.text
     if media != "application/ld+json":
-        parsed = rdflib.Graph().parse(data=response.text, format={"text/turtle": "turtle", "application/n-triples": "nt",
-                                                                   "application/rdf+xml": "xml"}[media])
+        parsed = rdflib.Graph().parse(
+            data=response.text,
+            format={"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml"}[media],
+        )
         assert len(parsed) == 1
 
 
 def test_post_form_and_direct(server: Server) -> None:
-    form = httpx.post(server.url + "/sparql", data={"query": "ASK { ?s ?p ?o }"},
-                      headers={"Accept": "application/sparql-results+json"})
+    form = httpx.post(
+        server.url + "/sparql",
+        data={"query": "ASK { ?s ?p ?o }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert form.json()["boolean"] is True
-    direct = httpx.post(server.url + "/sparql", content="ASK { ?s ?p ?o }",
-                        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+    direct = httpx.post(
+        server.url + "/sparql",
+        content="ASK { ?s ?p ?o }",
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+    )
     assert direct.json()["boolean"] is True
 
 
@@ -100,8 +112,9 @@ def test_updates_are_refused_on_sparql_and_need_a_token(server: Server) -> None:
     assert wrong.status_code == 403
     ask = f"ASK {{ <{BASE}x> <{BASE}p> 1 }}"
     assert httpx.get(server.url + "/sparql", params={"query": ask}).json()["boolean"] is False
-    ok = httpx.post(server.url + "/sparql/update", data={"update": update},
-                    headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    ok = httpx.post(
+        server.url + "/sparql/update", data={"update": update}, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    )
     assert ok.status_code == 204
     assert httpx.get(server.url + "/sparql", params={"query": ask}).json()["boolean"] is True
 
@@ -131,7 +144,11 @@ def test_runaway_query_is_stopped_while_others_are_served(server: Server) -> Non
     def run() -> None:
         started = time.monotonic()
         response = httpx.get(server.url + "/sparql", params={"query": runaway}, timeout=60)
-        outcome["status"], outcome["seconds"], outcome["body"] = response.status_code, time.monotonic() - started, response.json()
+        outcome["status"], outcome["seconds"], outcome["body"] = (
+            response.status_code,
+            time.monotonic() - started,
+            response.json(),
+        )
 
     thread = threading.Thread(target=run)
     thread.start()
@@ -150,7 +167,9 @@ def test_runaway_query_is_stopped_while_others_are_served(server: Server) -> Non
 def federated(tmp_path: Path, store_dir: Path) -> Iterator[tuple[Server, str]]:
     """A second real SPARQL server holding one triple, allow-listed for SERVICE."""
     other = start_oxigraph(tmp_path / "other")
-    httpx.post(other.update, data={"update": "INSERT DATA { <http://example.org/remote> <http://example.org/p> 'far' }"})
+    httpx.post(
+        other.update, data={"update": "INSERT DATA { <http://example.org/remote> <http://example.org/p> 'far' }"}
+    )
     running = start_server({"CPMS_KG_SERVICE_ALLOWLIST": other.query}, "--store", str(store_dir))
     yield running, other.query
     stop(running.process)
@@ -160,6 +179,8 @@ def federated(tmp_path: Path, store_dir: Path) -> Iterator[tuple[Server, str]]:
 def test_allow_listed_service_is_called(federated: tuple[Server, str]) -> None:
     server, endpoint = federated
     query = f"SELECT ?o WHERE {{ SERVICE <{endpoint}> {{ <http://example.org/remote> <http://example.org/p> ?o }} }}"
-    response = httpx.get(server.url + "/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    response = httpx.get(
+        server.url + "/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    )
     assert response.status_code == 200, response.text
     assert [b["o"]["value"] for b in response.json()["results"]["bindings"]] == ["far"]

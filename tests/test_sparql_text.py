@@ -17,8 +17,10 @@ def test_dataset_clauses_resolve_prefixes_and_base() -> None:
 
 
 def test_keywords_inside_strings_comments_and_names_are_ignored() -> None:
-    text = ('# FROM <http://x/>  SERVICE <http://y/>\nSELECT ?from WHERE { ?s <http://e/p> "FROM <http://z/>" , '
-            "'''SERVICE <http://w/>''' . ?s <http://e/service> ?from }")
+    text = (
+        '# FROM <http://x/>  SERVICE <http://y/>\nSELECT ?from WHERE { ?s <http://e/p> "FROM <http://z/>" , '
+        "'''SERVICE <http://w/>''' . ?s <http://e/service> ?from }"
+    )
     info = scan_query(text)
     assert info.dataset.empty and info.services == ()
 
@@ -35,16 +37,23 @@ def test_form_of_ask_and_describe() -> None:
 
 
 def test_using_goes_before_each_modify_where_only() -> None:
-    update = "DELETE WHERE { ?a ?b ?c } ; INSERT { GRAPH <g> { ?s ?p ?o } } WHERE { ?s ?p ?o FILTER EXISTS { ?s ?p ?o } }"
+    update = (
+        "DELETE WHERE { ?a ?b ?c } ; INSERT { GRAPH <g> { ?s ?p ?o } } WHERE { ?s ?p ?o FILTER EXISTS { ?s ?p ?o } }"
+    )
     rewritten = with_using(update, Dataset(("http://d/",), ("http://n/",)))
     assert rewritten.count("USING <http://d/> USING NAMED <http://n/> WHERE") == 1
     assert rewritten.startswith("DELETE WHERE")
     assert scan_update("WITH <g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }").has_dataset_clause
 
 
-@given(st.lists(st.sampled_from(["http://example.org/a", "http://example.org/b#x", "urn:g:1", "http://例子.中国/图"]),
-                min_size=0, max_size=4),
-       st.lists(st.sampled_from(["http://example.org/n1", "urn:n:2"]), max_size=3))
+@given(
+    st.lists(
+        st.sampled_from(["http://example.org/a", "http://example.org/b#x", "urn:g:1", "http://例子.中国/图"]),
+        min_size=0,
+        max_size=4,
+    ),
+    st.lists(st.sampled_from(["http://example.org/n1", "urn:n:2"]), max_size=3),
+)
 def test_dataset_round_trip_matches_the_engine(default: list[str], named: list[str]) -> None:
     """What the lexer reads is what pyoxigraph parses: the engine's own parse is the oracle."""
     query = "SELECT * " + "".join(f"FROM <{g}> " for g in default) + "".join(f"FROM NAMED <{g}> " for g in named)

@@ -30,8 +30,9 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         opened.close()
         return
     server = start_oxigraph(tmp_path / "oxigraph")
-    opened = RemoteStore(server.query, update_endpoint=server.update, graph_store=server.graph_store,
-                         base_iri=BASE, timeout=10)
+    opened = RemoteStore(
+        server.query, update_endpoint=server.update, graph_store=server.graph_store, base_iri=BASE, timeout=10
+    )
     yield opened
     opened.close()
     stop(server.process)
@@ -66,8 +67,12 @@ def test_bad_second_file_loads_nothing_and_names_file_and_line(store: Store) -> 
 
 
 def test_default_graph_is_union_of_public_graphs_only(store: Store) -> None:
-    store.load([_ttl(f"<{EX}a> <{EX}p> 'public' .", graph=BASE + "graph/demo"),
-                _ttl(f"<{EX}a> <{EX}p> 'secret' .", graph=PRIVATE)])
+    store.load(
+        [
+            _ttl(f"<{EX}a> <{EX}p> 'public' .", graph=BASE + "graph/demo"),
+            _ttl(f"<{EX}a> <{EX}p> 'secret' .", graph=PRIVATE),
+        ]
+    )
     values = sorted(r["o"].value for r in store.select(f"SELECT ?o WHERE {{ <{EX}a> <{EX}p> ?o }}"))  # type: ignore[union-attr]
     assert values == ["public"]
     graphs = {r["g"].value for r in store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}  # type: ignore[union-attr]

@@ -17,8 +17,12 @@ from tests.conftest import ROOT
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
-                   check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     return next(out.glob("cpms_kg-*.whl"))
 
 
@@ -26,9 +30,15 @@ def test_wheel_contents(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     tops = {n.split("/", 1)[0] for n in names if not n.split("/", 1)[0].endswith(".dist-info")}
     assert tops == {"cpms_kg", "cpms_kg_api"}
-    for shipped in ("cpms_kg/ontology/cpms.ttl", "cpms_kg/ontology/schemes/cpc21.ttl", "cpms_kg/ontology/schemes/hs2017.ttl",
-                    "cpms_kg/ontology/schemes/hs2017-cpc21.ttl", "cpms_kg/ontology/schemes/units.ttl",
-                    "cpms_kg/shapes/classification.ttl", "cpms_kg_api/__init__.py"):
+    for shipped in (
+        "cpms_kg/ontology/cpms.ttl",
+        "cpms_kg/ontology/schemes/cpc21.ttl",
+        "cpms_kg/ontology/schemes/hs2017.ttl",
+        "cpms_kg/ontology/schemes/hs2017-cpc21.ttl",
+        "cpms_kg/ontology/schemes/units.ttl",
+        "cpms_kg/shapes/classification.ttl",
+        "cpms_kg_api/__init__.py",
+    ):
         assert shipped in names, shipped
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "cpms-kg = cpms_kg.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
@@ -36,22 +46,36 @@ def test_wheel_contents(wheel: Path) -> None:
 
 def test_installed_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
-                   check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(target)}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, *args], cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300)
+        return subprocess.run(
+            [sys.executable, *args], cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300
+        )
 
     where = run("-c", "import cpms_kg, cpms_kg_api; print(cpms_kg.__file__); print(cpms_kg_api.__file__)")
     assert where.returncode == 0, where.stderr
     assert all(line.startswith(str(target)) for line in where.stdout.split())
     init = run("-m", "cpms_kg", "init", "--store", "store")
     assert init.returncode == 0, init.stderr
-    query = run("-m", "cpms_kg", "query", "--store", "store", "--format", "csv",
-                'SELECT ?l WHERE { ?c <http://www.w3.org/2004/02/skos/core#notation> "43310" ; '
-                "<http://www.w3.org/2004/02/skos/core#prefLabel> ?l }")
+    query = run(
+        "-m",
+        "cpms_kg",
+        "query",
+        "--store",
+        "store",
+        "--format",
+        "csv",
+        'SELECT ?l WHERE { ?c <http://www.w3.org/2004/02/skos/core#notation> "43310" ; '
+        "<http://www.w3.org/2004/02/skos/core#prefLabel> ?l }",
+    )
     assert query.returncode == 0, query.stderr
     assert query.stdout.splitlines() == ["l", "Ball or roller bearings"]

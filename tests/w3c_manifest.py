@@ -189,6 +189,23 @@ def read_manifest(manifest: Path) -> list[Case]:
     return cases
 
 
+def read_unlisted(manifest: Path) -> list[Case]:
+    """Tests a manifest (or one it includes) defines but leaves out of mf:entries.
+
+    manifest-direct.ttl defines head_non_existing_direct without listing it; it is run too.
+    """
+    graph, root = _parse(manifest)
+    cases: list[Case] = []
+    for included in _items(graph, root, MF.include):
+        cases += read_unlisted(Path(str(included).removeprefix("file://")))
+    listed = set(_items(graph, root, MF.entries))
+    for test_type in (MF.ProtocolTest, MF.GraphStoreProtocolTest):
+        for test in sorted(graph.subjects(RDF.type, test_type)):
+            if test not in listed:
+                cases.append(_case(graph, manifest, test))  # type: ignore[arg-type]
+    return cases
+
+
 def entry_names(manifest: Path, test_type: URIRef) -> list[tuple[str, str]]:
     """(local name, mf:name) of the entries of one type (service-description tests have no action)."""
     graph, root = _parse(manifest)

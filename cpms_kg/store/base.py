@@ -117,9 +117,7 @@ class Store(ABC):
     def update(self, update: str, *, dataset: Dataset | None = None) -> None: ...
 
     @abstractmethod
-    def load(
-        self, sources: Sequence[LoadSource], *, progress: Callable[[int, int], None] | None = None
-    ) -> LoadReport:
+    def load(self, sources: Sequence[LoadSource], *, progress: Callable[[int, int], None] | None = None) -> LoadReport:
         """Loads all sources or nothing; sources are fully validated before anything is written."""
 
     @abstractmethod
@@ -151,4 +149,3 @@ class Store(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
-

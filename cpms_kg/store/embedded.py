@@ -57,7 +57,9 @@ class EmbeddedStore(Store):
 
     # -- reads ---------------------------------------------------------------------------------
     def _scope(self, query: str, dataset: Dataset | None) -> QueryScope:
-        return scope_for_query(query, dataset, base_iri=self.base_iri, public=self.public_graphs, all_graphs=self.named_graphs)
+        return scope_for_query(
+            query, dataset, base_iri=self.base_iri, public=self.public_graphs, all_graphs=self.named_graphs
+        )
 
     def _run(self, query: str, dataset: Dataset | None) -> object:
         scope = self._scope(query, dataset)
@@ -77,7 +79,7 @@ class EmbeddedStore(Store):
             raise BadInput("expected a SELECT query", message_zh="应为 SELECT 查询")
         variables = [v.value for v in result.variables]
         rows = [{name: sol[name] for name in variables if sol[name] is not None} for sol in result]
-        return Solutions(variables, rows)  # type: ignore[arg-type]
+        return Solutions(variables, rows)
 
     def ask(self, query: str, *, dataset: Dataset | None = None) -> bool:
         result = self._run(query, dataset)
@@ -146,15 +148,15 @@ class EmbeddedStore(Store):
         try:
             self._store.update(text, base_iri=self.base_iri)
         except SyntaxError as exc:
-            raise QuerySyntaxError(f"SPARQL Update syntax error: {exc}", message_zh=f"SPARQL 更新语法错误：{exc}") from exc
+            raise QuerySyntaxError(
+                f"SPARQL Update syntax error: {exc}", message_zh=f"SPARQL 更新语法错误：{exc}"
+            ) from exc
         except OSError as exc:
             raise BadInput(f"update failed: {exc}", message_zh=f"更新失败：{exc}") from exc
         finally:
             self._changed()
 
-    def load(
-        self, sources: Sequence[LoadSource], *, progress: Callable[[int, int], None] | None = None
-    ) -> LoadReport:
+    def load(self, sources: Sequence[LoadSource], *, progress: Callable[[int, int], None] | None = None) -> LoadReport:
         total = sum(source_size(s) for s in sources)
         done = 0
 

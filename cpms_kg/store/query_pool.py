@@ -131,9 +131,10 @@ class QueryPool:
     def run(self, job: QueryJob, timeout: float) -> SerializedResult:
         deadline = time.monotonic() + timeout
         try:
-            worker = self._idle.get(timeout=timeout)
+            worker: _Worker | None = self._idle.get(timeout=timeout)
         except queue.Empty:
             raise _timeout(timeout) from None
+        assert worker is not None
         try:
             worker.snapshot = job.snapshot
             worker.conn.send(job)
@@ -146,9 +147,7 @@ class QueryPool:
             if worker is not None:
                 self._retire(worker)
                 worker = None
-            raise StoreUnavailable(
-                f"query process failed: {exc}", message_zh=f"查询进程失败：{exc}"
-            ) from exc
+            raise StoreUnavailable(f"query process failed: {exc}", message_zh=f"查询进程失败：{exc}") from exc
         finally:
             if worker is not None:
                 self._idle.put(worker)

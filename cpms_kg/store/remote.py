@@ -53,11 +53,21 @@ class RemoteStore(Store):
         self._graphs: tuple[float, list[str]] | None = None
 
     # -- protocol plumbing -------------------------------------------------------------------
-    def _post(self, url: str, *, data: dict[str, str], params: list[tuple[str, str]], accept: str,
-              timeout: float | None = None) -> httpx.Response:
+    def _post(
+        self,
+        url: str,
+        *,
+        data: dict[str, str],
+        params: list[tuple[str, str]],
+        accept: str,
+        timeout: float | None = None,
+    ) -> httpx.Response:
         try:
             response = self._client.post(
-                url, data=data, params=params, headers={"Accept": accept},
+                url,
+                data=data,
+                params=tuple(params),
+                headers={"Accept": accept},
                 timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
             )
         except httpx.TimeoutException as exc:
@@ -66,17 +76,25 @@ class RemoteStore(Store):
                 message_zh="远程存储未在时限内响应",
             ) from exc
         except httpx.HTTPError as exc:
-            raise StoreUnavailable(f"remote store {url} unreachable: {exc}", message_zh=f"无法连接远程存储 {url}：{exc}") from exc
+            raise StoreUnavailable(
+                f"remote store {url} unreachable: {exc}", message_zh=f"无法连接远程存储 {url}：{exc}"
+            ) from exc
         if response.status_code == 400:
-            raise QuerySyntaxError(f"the remote store rejected the request: {response.text.strip()}",
-                                   message_zh=f"远程存储拒绝了请求：{response.text.strip()}")
+            raise QuerySyntaxError(
+                f"the remote store rejected the request: {response.text.strip()}",
+                message_zh=f"远程存储拒绝了请求：{response.text.strip()}",
+            )
         if response.status_code >= 300:
-            raise StoreUnavailable(f"remote store answered {response.status_code}: {response.text.strip()[:500]}",
-                                   message_zh=f"远程存储返回 {response.status_code}")
+            raise StoreUnavailable(
+                f"remote store answered {response.status_code}: {response.text.strip()[:500]}",
+                message_zh=f"远程存储返回 {response.status_code}",
+            )
         return response
 
     def _scope(self, query: str, dataset: Dataset | None) -> QueryScope:
-        return scope_for_query(query, dataset, base_iri=self.base_iri, public=self.public_graphs, all_graphs=self.named_graphs)
+        return scope_for_query(
+            query, dataset, base_iri=self.base_iri, public=self.public_graphs, all_graphs=self.named_graphs
+        )
 
     @staticmethod
     def _params(scope: QueryScope) -> list[tuple[str, str]]:
@@ -87,8 +105,13 @@ class RemoteStore(Store):
 
     def _query(self, query: str, dataset: Dataset | None, accept: str, timeout: float | None = None) -> httpx.Response:
         scope = self._scope(query, dataset)
-        return self._post(self.endpoint, data={"query": query}, params=self._params(scope), accept=accept,
-                          timeout=timeout if timeout is not None else self._query_timeout)
+        return self._post(
+            self.endpoint,
+            data={"query": query},
+            params=self._params(scope),
+            accept=accept,
+            timeout=timeout if timeout is not None else self._query_timeout,
+        )
 
     # -- reads -----------------------------------------------------------------------------
     def select(self, query: str, *, dataset: Dataset | None = None) -> Solutions:
@@ -98,7 +121,7 @@ class RemoteStore(Store):
             raise BadInput("expected a SELECT query", message_zh="应为 SELECT 查询")
         variables = [v.value for v in result.variables]
         rows = [{name: sol[name] for name in variables if sol[name] is not None} for sol in result]
-        return Solutions(variables, rows)  # type: ignore[arg-type]
+        return Solutions(variables, rows)
 
     def ask(self, query: str, *, dataset: Dataset | None = None) -> bool:
         body = self._query(query, dataset, "application/sparql-results+json").content
@@ -135,9 +158,7 @@ class RemoteStore(Store):
         finally:
             self._changed()
 
-    def load(
-        self, sources: Sequence[LoadSource], *, progress: Callable[[int, int], None] | None = None
-    ) -> LoadReport:
+    def load(self, sources: Sequence[LoadSource], *, progress: Callable[[int, int], None] | None = None) -> LoadReport:
         total = sum(source_size(s) for s in sources)
         done = 0
 
@@ -162,15 +183,21 @@ class RemoteStore(Store):
         # One update is one transaction on the remote; inputs above one batch go in several.
         for batch in batches:
             if batch:
-                self._post(self.update_endpoint, data={"update": "INSERT DATA {\n" + "\n".join(batch) + "\n}"},
-                           params=[], accept="*/*")
+                self._post(
+                    self.update_endpoint,
+                    data={"update": "INSERT DATA {\n" + "\n".join(batch) + "\n}"},
+                    params=[],
+                    accept="*/*",
+                )
         self._changed()
         return LoadReport(quads=len(quads), files=[s.name for s in sources])
 
     def _gsp(self, method: str, graph: str | None, *, content: bytes | None = None) -> httpx.Response:
         if self.graph_store is None:
-            raise StoreUnavailable("no --graph-store URL configured for the remote store",
-                                   message_zh="未配置远程图存储协议地址（--graph-store）")
+            raise StoreUnavailable(
+                "no --graph-store URL configured for the remote store",
+                message_zh="未配置远程图存储协议地址（--graph-store）",
+            )
         params = {"default": ""} if graph is None else {"graph": graph}
         headers = {"Accept": "application/n-triples"}
         if content is not None:
@@ -178,7 +205,9 @@ class RemoteStore(Store):
         try:
             return self._client.request(method, self.graph_store, params=params, content=content, headers=headers)
         except httpx.HTTPError as exc:
-            raise StoreUnavailable(f"remote graph store unreachable: {exc}", message_zh=f"无法连接远程图存储：{exc}") from exc
+            raise StoreUnavailable(
+                f"remote graph store unreachable: {exc}", message_zh=f"无法连接远程图存储：{exc}"
+            ) from exc
 
     def graph_triples(self, graph: str | None) -> list[ox.Triple]:
         response = self._gsp("GET", graph)
@@ -193,8 +222,10 @@ class RemoteStore(Store):
         body = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in iter_quads(source, graph_name=""))
         response = self._gsp(method, graph, content=body.encode())
         if response.status_code >= 300:
-            raise StoreUnavailable(f"remote graph store answered {response.status_code}: {response.text[:300]}",
-                                   message_zh="远程图存储出错")
+            raise StoreUnavailable(
+                f"remote graph store answered {response.status_code}: {response.text[:300]}",
+                message_zh="远程图存储出错",
+            )
         self._changed()
         return created
 
@@ -218,16 +249,24 @@ class RemoteStore(Store):
     def named_graphs(self) -> list[str]:
         now = time.monotonic()
         if self._graphs is None or now - self._graphs[0] > _GRAPH_CACHE_SECONDS:
-            body = self._post(self.endpoint, data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"},
-                              params=[], accept="application/sparql-results+json").content
+            body = self._post(
+                self.endpoint,
+                data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"},
+                params=[],
+                accept="application/sparql-results+json",
+            ).content
             result = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
             graphs = sorted(s["g"].value for s in result if isinstance(s["g"], ox.NamedNode))  # type: ignore[union-attr]
             self._graphs = (now, graphs)
         return self._graphs[1]
 
     def is_empty(self) -> bool:
-        body = self._post(self.endpoint, data={"query": "ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"},
-                          params=[], accept="application/sparql-results+json").content
+        body = self._post(
+            self.endpoint,
+            data={"query": "ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"},
+            params=[],
+            accept="application/sparql-results+json",
+        ).content
         return not bool(ox.parse_query_results(body, ox.QueryResultsFormat.JSON))
 
     def close(self) -> None:
