@@ -195,10 +195,13 @@ def search(store: Store, q: str, *, scheme: str | None = None, limit: int = 20) 
     scope = f"?c <{_S}inScheme> <{store.base_iri + scheme_path(scheme)}> ." if scheme else ""
     rows = store.select(
         f"""SELECT ?c ?code ?rank WHERE {{
-              ?c <{_S}notation> ?code . {scope}
-              {{ FILTER(STRSTARTS(LCASE(STR(?code)), {needle})) BIND(IF(LCASE(STR(?code)) = {needle}, 0, 1) AS ?rank) }}
+              {{ ?c <{_S}notation> ?code . {scope}
+                 FILTER(STRSTARTS(LCASE(STR(?code)), {needle}))
+                 BIND(IF(LCASE(STR(?code)) = {needle}, 0, 1) AS ?rank) }}
               UNION
-              {{ ?c <{_S}prefLabel> ?label FILTER(CONTAINS(LCASE(STR(?label)), {needle})) BIND(2 AS ?rank) }}
+              {{ ?c <{_S}prefLabel> ?label . {scope}
+                 FILTER(CONTAINS(LCASE(STR(?label)), {needle}))
+                 ?c <{_S}notation> ?code BIND(2 AS ?rank) }}
             }} ORDER BY ?rank STRLEN(STR(?code)) ?code LIMIT {limit * 3}"""
     )
     ordered: list[str] = []
