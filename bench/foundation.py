@@ -308,9 +308,10 @@ class Server:
     log: Path
 
 
-def start_server(name: str, argv: list[str], probe: str, log: Path, port: int, env: dict[str, str]) -> Server:
+def start_server(name: str, argv: list[str], probe: str, log: Path, port: int) -> Server:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CPMS_KG_")}
     with log.open("wb") as sink:
-        process = subprocess.Popen(argv, stdout=sink, stderr=subprocess.STDOUT, env={**os.environ, **env})
+        process = subprocess.Popen(argv, stdout=sink, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
@@ -395,43 +396,99 @@ class Budget:
     clients: int = 8
 
 
-def measure_http(server: Server, q: QueryType, params: list[str], budget: Budget,
-                 build: Callable[[QueryType, str], Request]) -> Figures:
-    fig = Figures()
+class Target:
+    """One system under test: answers one request and says whether it succeeded."""
 
-    def send(client: httpx.Client, param: str) -> tuple[bool, bytes]:
-        path, query, headers = build(q, param)
+    name = ""
+
+    def call(self, q: QueryType, param: str) -> tuple[bool, bytes]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class HttpTarget(Target):
+    def __init__(self, name: str, server: Server, build: Callable[[QueryType, str], Request]) -> None:
+        self.name, self.server, self.build = name, server, build
+        self.client = httpx.Client(timeout=120.0)  # sequential, keep-alive
+        self.error_sample = ""
+
+    def send(self, client: httpx.Client, q: QueryType, param: str) -> tuple[bool, bytes]:
+        path, query, headers = self.build(q, param)
         try:
-            r = client.get(server.url + path, params=query, headers=headers)
+            r = client.get(self.server.url + path, params=query, headers=headers)
         except httpx.HTTPError as exc:
-            fig.error_sample = fig.error_sample or f"{type(exc).__name__}: {exc}"
+            self.error_sample = self.error_sample or f"{type(exc).__name__}: {exc}"
             return False, b""
         if r.status_code != 200:
-            fig.error_sample = fig.error_sample or f"{r.status_code}: {r.text[:300]}"
+            self.error_sample = self.error_sample or f"{r.status_code}: {r.text[:300]}"
             return False, b""
         return True, r.content
 
-    with httpx.Client(timeout=120.0) as client:
-        ok, body = send(client, params[0])
-        fig.result_size = result_size(body, q.graph) if ok else -1
+    def call(self, q: QueryType, param: str) -> tuple[bool, bytes]:
+        return self.send(self.client, q, param)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class InProcessTarget(Target):
+    """The floor: the same query evaluated and serialised to the same format, without HTTP."""
+
+    name = "in-process"
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def call(self, q: QueryType, param: str) -> tuple[bool, bytes]:
+        result = self.store.query(q.sparql(param), use_default_graph_as_union=True)
+        if isinstance(result, ox.QueryTriples):
+            return True, result.serialize(format=ox.RdfFormat.TURTLE) or b""
+        return True, result.serialize(format=ox.QueryResultsFormat.JSON) or b""
+
+
+def measure_query(q: QueryType, params: list[str], targets: list[Target], budget: Budget) -> dict[str, Figures]:
+    """Latency: the targets take turns on the same parameters (so background noise hits all alike);
+    then throughput of each server with concurrent clients. In-process CPU is the calling thread's."""
+    figs = {t.name: Figures() for t in targets}
+    for t in targets:
+        ok, body = t.call(q, params[0])
+        figs[t.name].result_size = result_size(body, q.graph) if ok else -1
         end = time.monotonic() + budget.warmup_s
         for param in _cycle(params, 1):
             if time.monotonic() >= end:
                 break
-            send(client, param)
-        latencies: list[float] = []
-        end = time.monotonic() + budget.latency_s
-        for param in _cycle(params, 0):
-            if len(latencies) >= budget.latency_max or (
-                    time.monotonic() >= end and len(latencies) >= budget.min_samples):
-                break
-            start = time.perf_counter()
-            ok, _ = send(client, param)
-            latencies.append(time.perf_counter() - start)
-            fig.errors += not ok
-    _latency(fig, latencies)
+            t.call(q, param)
+    latencies: dict[str, list[float]] = {t.name: [] for t in targets}
+    cpu = {t.name: 0.0 for t in targets}
+    end = time.monotonic() + budget.latency_s * len(targets)
+    for i, param in enumerate(_cycle(params, 0)):
+        if i >= budget.latency_max or (time.monotonic() >= end and i >= budget.min_samples):
+            break
+        for k in range(len(targets)):
+            t = targets[(i + k) % len(targets)]  # rotate who goes first
+            cpu0, start = time.thread_time(), time.perf_counter()
+            ok, _ = t.call(q, param)
+            latencies[t.name].append(time.perf_counter() - start)
+            cpu[t.name] += time.thread_time() - cpu0
+            figs[t.name].errors += not ok
+    for t in targets:
+        fig = figs[t.name]
+        _latency(fig, latencies[t.name])
+        if isinstance(t, HttpTarget):
+            _throughput(t, q, params, budget, fig)
+            fig.error_sample = t.error_sample
+        else:  # in-process: sequential rate, per CPU second of the calling thread
+            fig.throughput_n, fig.cpu_s = fig.n, cpu[t.name]
+            fig.rps = fig.n / sum(latencies[t.name])
+            fig.rps_per_core = fig.n / fig.cpu_s if fig.cpu_s > 0 else math.nan
+    return figs
 
-    # Throughput: `clients` threads, each with its own keep-alive client, share one parameter stream.
+
+def _throughput(target: HttpTarget, q: QueryType, params: list[str], budget: Budget, fig: Figures) -> None:
+    """`clients` threads, each with its own keep-alive client, share one parameter stream; the
+    server's CPU is that of its whole process tree (cpms-kg evaluates queries in child processes)."""
     stream = _cycle(params, len(params) // 2)
     lock = threading.Lock()
     done = [0, 0]  # ok, failed
@@ -444,55 +501,21 @@ def measure_http(server: Server, q: QueryType, params: list[str], budget: Budget
                     if done[0] + done[1] >= budget.throughput_max:
                         return
                     param = next(stream)
-                ok, _ = send(client, param)
+                ok, _ = target.send(client, q, param)
                 with lock:
                     done[0 if ok else 1] += 1
 
     threads = [threading.Thread(target=worker) for _ in range(budget.clients)]
-    cpu0, wall0 = tree_cpu_seconds(server.process.pid), time.perf_counter()
+    pid = target.server.process.pid
+    cpu0, wall0 = tree_cpu_seconds(pid), time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    wall, cpu = time.perf_counter() - wall0, tree_cpu_seconds(server.process.pid) - cpu0
+    wall, cpu = time.perf_counter() - wall0, tree_cpu_seconds(pid) - cpu0
     fig.throughput_n, fig.errors = done[0], fig.errors + done[1]
     fig.rps, fig.cpu_s = done[0] / wall, cpu
     fig.rps_per_core = done[0] / cpu if cpu > 0 else math.nan
-    return fig
-
-
-def measure_inprocess(store: ox.Store, q: QueryType, params: list[str], budget: Budget) -> Figures:
-    """The floor: the same query evaluated and serialised to the same format, without HTTP."""
-    fig = Figures()
-
-    def run(param: str) -> bytes:
-        result = store.query(q.sparql(param), use_default_graph_as_union=True)
-        if isinstance(result, ox.QueryTriples):
-            return result.serialize(format=ox.RdfFormat.TURTLE) or b""
-        return result.serialize(format=ox.QueryResultsFormat.JSON) or b""
-
-    fig.result_size = result_size(run(params[0]), q.graph)
-    end = time.monotonic() + budget.warmup_s
-    for param in _cycle(params, 1):
-        if time.monotonic() >= end:
-            break
-        run(param)
-    latencies: list[float] = []
-    end = time.monotonic() + budget.latency_s
-    cpu0, wall0 = time.process_time(), time.perf_counter()
-    for param in _cycle(params, 0):
-        if len(latencies) >= budget.latency_max or (
-                time.monotonic() >= end and len(latencies) >= budget.min_samples):
-            break
-        start = time.perf_counter()
-        run(param)
-        latencies.append(time.perf_counter() - start)
-    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-    _latency(fig, latencies)
-    fig.throughput_n = len(latencies)
-    fig.rps, fig.cpu_s = len(latencies) / wall, cpu
-    fig.rps_per_core = len(latencies) / cpu if cpu > 0 else math.nan
-    return fig
 
 
 def _latency(fig: Figures, latencies: list[float]) -> None:
@@ -701,7 +724,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     work = args.work or Path(tempfile.mkdtemp(prefix="cpms-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    if (work / "cpms-store").exists() or (work / "oxigraph-store").exists():
+    if any((work / name).exists() for name in ("data", "cpms-store", "oxigraph-store", "inprocess-store")):
         parser.error(f"{work} already holds stores from an earlier run; give an empty --work folder")
     try:
         return run(args, budget, work)
@@ -723,54 +746,50 @@ def run(args: argparse.Namespace, budget: Budget, work: Path) -> int:
 
     say("loading: cpms-kg load vs pyoxigraph bulk_load")
     load = measure_load(data, work)
-    say(f"load ratio {load.ratio:.2f}x; copying the initialised store for oxigraph serve and in-process")
-    ox_store = work / "oxigraph-store"
-    shutil.copytree(work / "cpms-store", ox_store)
+    say(f"load ratio {load.ratio:.2f}x (init {load.init_s:.1f} s); copying the initialised store twice")
+    cpms_store, ox_store, floor_store = work / "cpms-store", work / "oxigraph-store", work / "inprocess-store"
+    shutil.copytree(cpms_store, ox_store)
+    shutil.copytree(cpms_store, floor_store)
 
     report = Report(
         scale=args.scale, seed=args.seed,
         machine={"cpus": os.cpu_count(), "python": platform.python_version(), "pyoxigraph": ox.__version__,
-                 "platform": platform.platform(), "clients": budget.clients},
+                 "platform": platform.platform(), "clients": budget.clients,
+                 "loadavg_before": os.getloadavg()},
         dataset={"triples": data.triples, "concepts": len(data.codes),
                  "levels": [len(lv) for lv in data.levels], "products": data.products},
         load={"cpms_s": load.cpms_s, "bulk_s": load.bulk_s, "init_s": load.init_s, "cpms_tps": load.cpms_tps,
               "bulk_tps": load.bulk_tps, "ratio": load.ratio, "cpms_reported": load.cpms_reported},
     )
-    params = {q.name: [q.param(random.Random(f"{args.seed}:{q.name}"), data) for _ in range(4000)]
-              if q.name != "ask (protocol floor)" else [""] for q in QUERIES}
-    for q in QUERIES:
-        report.queries[q.name] = {}
-
-    say("in-process pyoxigraph")
-    store = ox.Store.read_only(str(ox_store))
-    for q in QUERIES:
-        report.queries[q.name]["in-process"] = measure_inprocess(store, q, params[q.name], budget)
-        say(f"  {q.name}: p50 {report.queries[q.name]['in-process'].p50_ms:.2f} ms")
-    del store
-    gc.collect()
-
-    cpms_store = work / "cpms-store"
-    servers: list[tuple[str, Callable[[int], list[str]], str, Callable[[QueryType, str], Request]]] = [
-        ("oxigraph", lambda port: [str(BIN / "oxigraph"), "serve", "--location", str(ox_store),
-                                   "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-         "/query?query=ASK%7B%7D", oxigraph_request),
+    ports = [free_port(), free_port()]
+    servers: list[Server] = []
+    targets: list[Target] = []
+    try:
+        say(f"starting oxigraph serve on 127.0.0.1:{ports[0]} and cpms-kg serve on 127.0.0.1:{ports[1]}")
+        servers.append(start_server(
+            "oxigraph", [str(BIN / "oxigraph"), "serve", "--location", str(ox_store),
+                         "--bind", f"127.0.0.1:{ports[0]}", "--union-default-graph"],
+            "/query?query=ASK%7B%7D", args.out / "oxigraph-serve.log", ports[0]))
         # The configuration the README recommends: one `cpms-kg serve` process and its query workers.
-        ("cpms-kg", lambda port: [str(BIN / "cpms-kg"), "serve", "--store", str(cpms_store),
-                                  "--host", "127.0.0.1", "--port", str(port)],
-         "/sparql", cpms_request),
-    ]
-    for system, argv, probe, build in servers:
-        port = free_port()
-        say(f"starting {system} on 127.0.0.1:{port}")
-        server = start_server(system, argv(port), probe, args.out / f"{system}-serve.log", port, {})
-        try:
-            for q in QUERIES:
-                fig = measure_http(server, q, params[q.name], budget, build)
-                report.queries[q.name][system] = fig
-                say(f"  {q.name}: p50 {fig.p50_ms:.2f} ms, {fig.rps_per_core:,.0f} req/s/core"
-                    + (f", {fig.errors} errors ({fig.error_sample[:120]})" if fig.errors else ""))
-        finally:
+        servers.append(start_server(
+            "cpms-kg", [str(BIN / "cpms-kg"), "serve", "--store", str(cpms_store),
+                        "--host", "127.0.0.1", "--port", str(ports[1])],
+            "/sparql", args.out / "cpms-kg-serve.log", ports[1]))
+        targets = [HttpTarget("cpms-kg", servers[1], cpms_request),
+                   HttpTarget("oxigraph", servers[0], oxigraph_request),
+                   InProcessTarget(ox.Store.read_only(str(floor_store)))]
+        for q in QUERIES:
+            params = [q.param(random.Random(f"{args.seed}:{q.name}"), data) for _ in range(4000)]
+            report.queries[q.name] = figs = measure_query(q, params, targets, budget)
+            say(f"{q.name}: " + "; ".join(
+                f"{name} p50 {f.p50_ms:.2f} ms {f.rps_per_core:,.0f}/s/core"
+                + (f" {f.errors} errors" if f.errors else "") for name, f in figs.items()))
+    finally:
+        for t in targets:
+            t.close()
+        for server in servers:
             stop(server.process)
+    report.machine["loadavg_after"] = os.getloadavg()
 
     judge(report, load)
     print_report(report, load)

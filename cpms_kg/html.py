@@ -97,7 +97,8 @@ def resource_page(base_iri: str, page: ResourcePage, path: str) -> str:
         + "</nav>"
     )
     if page.scheme is not None:
-        parts.append(f"<section><h2>{_bi('所属分类体系', 'Scheme')}</h2>{_link(base_iri, page.scheme)}</section>")
+        level = f" · {_bi('层级', 'level')} {_link(base_iri, page.level)}" if page.level else ""
+        parts.append(f"<section><h2>{_bi('所属分类体系', 'Scheme')}</h2>{_link(base_iri, page.scheme)}{level}</section>")
     for zh_title, en_title, links in (("上位类", "Broader", page.broader), ("下位类", "Narrower", page.narrower)):
         items = "".join(f"<li>{_link(base_iri, link)}</li>" for link in links)
         empty = _bi("无", "none")

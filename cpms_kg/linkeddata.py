@@ -38,6 +38,7 @@ class ResourcePage:
     notation: str | None = None
     types: list[str] = field(default_factory=list)
     scheme: Link | None = None
+    level: Link | None = None
     broader: list[Link] = field(default_factory=list)
     narrower: list[Link] = field(default_factory=list)
     mappings: list[tuple[str, Link]] = field(default_factory=list)
@@ -106,6 +107,13 @@ def page(store: Store, iri: str) -> ResourcePage:
             seen[key] = Link(s.value)
             result.incoming_mappings.append((p.value.removeprefix(_SKOS), seen[key]))
         _annotate(seen[key], row)
+    for row in store.select(
+        f"SELECT ?l ?label WHERE {{ ?l <{_SKOS}member> <{safe}> OPTIONAL {{ ?l <{_SKOS}prefLabel> ?label }} }}"
+    ):
+        level = row["l"]
+        if isinstance(level, ox.NamedNode):
+            result.level = result.level or Link(level.value)
+            _annotate(result.level, row)
     for links_list in (result.broader, result.narrower):
         links_list.sort(key=lambda link: (link.notation or "", link.iri))
     result.incoming_mappings.sort(key=lambda m: (m[0], m[1].notation or "", m[1].iri))

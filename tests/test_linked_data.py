@@ -43,6 +43,7 @@ def test_html_page_links_broader_and_narrower(server: Server) -> None:
     assert 'href="/id/classification/cpc21/433"' in page
     assert 'href="/id/classification/cpc21/43310"' in page
     assert "上位类" in page and "Broader" in page and "下位类" in page and "Narrower" in page
+    assert 'href="/id/classification/cpc21/level/4"' in page and 'href="/id/classification/cpc21"' in page
     # The page's links resolve on this server.
     for href in set(re.findall(r'href="(/id/[^"?]+)"', page)):
         assert httpx.get(server.url + href, headers={"Accept": "text/html"}).status_code == 200, href
