@@ -49,12 +49,15 @@ def _target(request: Request, direct: bool) -> str | None:
     has_default = "default" in request.query_params
     if direct:
         if graphs or has_default:
-            raise BadInput(f"a graph under {ROUTE}/ is named by its URL; ?graph= and ?default do not apply",
-                           message_zh=f"{ROUTE}/ 下的图由其 URL 标识，不能再给 ?graph= 或 ?default")
+            raise BadInput(
+                f"a graph under {ROUTE}/ is named by its URL; ?graph= and ?default do not apply",
+                message_zh=f"{ROUTE}/ 下的图由其 URL 标识，不能再给 ?graph= 或 ?default",
+            )
         return _request_iri(request)
     if has_default == bool(graphs) or len(graphs) > 1:
-        raise BadInput("give exactly one of ?default or ?graph=IRI",
-                       message_zh="须且仅须给出 ?default 或 ?graph=IRI 之一")
+        raise BadInput(
+            "give exactly one of ?default or ?graph=IRI", message_zh="须且仅须给出 ?default 或 ?graph=IRI 之一"
+        )
     return graphs[0] if graphs else None
 
 
@@ -73,8 +76,7 @@ async def _read(request: Request, store: StoreDep, settings: SettingsDep, direct
     triples = await run_in_threadpool(store.graph_triples, graph)
     body = serialize_triples(triples, fmt)
     if request.method == "HEAD":
-        return Response(status_code=200, media_type=fmt.media_type,
-                        headers={"Content-Length": str(len(body))})
+        return Response(status_code=200, media_type=fmt.media_type, headers={"Content-Length": str(len(body))})
     return Response(body, media_type=fmt.media_type)
 
 
@@ -93,8 +95,7 @@ def _multipart(content_type: str, body: bytes, base_iri: str) -> bytes:
     header = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1")
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(header + body)
     if not message.is_multipart():
-        raise BadInput("malformed multipart/form-data body",
-                       message_zh="multipart/form-data 请求体格式有误")
+        raise BadInput("malformed multipart/form-data body", message_zh="multipart/form-data 请求体格式有误")
     out: list[bytes] = []
     for index, part in enumerate(message.iter_parts(), start=1):
         filename = part.get_filename()
@@ -105,8 +106,7 @@ def _multipart(content_type: str, body: bytes, base_iri: str) -> bytes:
         elif filename:
             fmt = format_for_path(Path(filename))
         else:
-            raise UnsupportedMediaType(f"{name} has no Content-Type",
-                                       message_zh=f"{name} 缺少 Content-Type")
+            raise UnsupportedMediaType(f"{name} has no Content-Type", message_zh=f"{name} 缺少 Content-Type")
         data = part.get_payload(decode=True)
         assert isinstance(data, bytes)
         source = LoadSource(name=name, format=fmt, data=data, base_iri=base_iri)
@@ -114,8 +114,7 @@ def _multipart(content_type: str, body: bytes, base_iri: str) -> bytes:
         triples = [q.triple for q in iter_quads(source, graph_name="")]
         out.append(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
     if not out:
-        raise BadInput("multipart/form-data body without parts",
-                       message_zh="multipart/form-data 请求体没有内容")
+        raise BadInput("multipart/form-data body without parts", message_zh="multipart/form-data 请求体没有内容")
     return b"".join(out)
 
 
@@ -126,8 +125,9 @@ async def _source(request: Request, limit: int, graph: str | None, *, multipart:
     if multipart and content_type.split(";")[0].strip().lower() == "multipart/form-data":
         data = await run_in_threadpool(_multipart, content_type, body, base_iri)
         return LoadSource(name="request body", format=ox.RdfFormat.N_TRIPLES, data=data, graph=graph)
-    return LoadSource(name="request body", format=_graph_format(content_type), data=body, graph=graph,
-                      base_iri=base_iri)
+    return LoadSource(
+        name="request body", format=_graph_format(content_type), data=body, graph=graph, base_iri=base_iri
+    )
 
 
 async def _put(request: Request, store: StoreDep, settings: SettingsDep, direct: bool) -> Response:
@@ -159,8 +159,9 @@ async def _delete(request: Request, store: StoreDep, settings: SettingsDep, dire
     return Response(status_code=204)
 
 
-@router.api_route(ROUTE, methods=["GET", "HEAD"],
-                  summary="Read a graph: ?graph=IRI or ?default (private graphs: bearer token)")
+@router.api_route(
+    ROUTE, methods=["GET", "HEAD"], summary="Read a graph: ?graph=IRI or ?default (private graphs: bearer token)"
+)
 async def read_graph(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     return await _read(request, store, settings, direct=False)
 
@@ -180,8 +181,11 @@ async def delete_graph(request: Request, store: StoreDep, settings: SettingsDep)
     return await _delete(request, store, settings, direct=False)
 
 
-@router.api_route(ROUTE + "/{path:path}", methods=["GET", "HEAD"],
-                  summary="Read the graph named by this URL (private graphs: bearer token)")
+@router.api_route(
+    ROUTE + "/{path:path}",
+    methods=["GET", "HEAD"],
+    summary="Read the graph named by this URL (private graphs: bearer token)",
+)
 async def read_direct(request: Request, path: str, store: StoreDep, settings: SettingsDep) -> Response:
     return await _read(request, store, settings, direct=True)
 

@@ -55,33 +55,37 @@ async def read(request: Request, kind: str, *, limit: int) -> Operation:
     if request.method == "GET":
         return Operation(_single(params, kind), params)
     if request.method != "POST":
-        raise MethodNotAllowed(f"{request.method} is not a SPARQL protocol method; use GET or POST",
-                               message_zh=f"SPARQL 协议不支持 {request.method}，请使用 GET 或 POST")
+        raise MethodNotAllowed(
+            f"{request.method} is not a SPARQL protocol method; use GET or POST",
+            message_zh=f"SPARQL 协议不支持 {request.method}，请使用 GET 或 POST",
+        )
     content_type = request.headers.get("content-type", "")
     media = content_type.split(";")[0].strip().lower()
     if not _charset_ok(content_type):
-        raise UnsupportedMediaType("SPARQL requests must be UTF-8",
-                                   message_zh="SPARQL 请求必须使用 UTF-8 编码")
+        raise UnsupportedMediaType("SPARQL requests must be UTF-8", message_zh="SPARQL 请求必须使用 UTF-8 编码")
     body = await _body(request, limit)
     if media == "application/x-www-form-urlencoded":
         params = params + parse_qsl(_decode(body), keep_blank_values=True)
         return Operation(_single(params, kind), params)
     if media == f"application/sparql-{kind}":
         if any(k == kind for k, _ in params):
-            raise BadInput(f"a direct POST must not also carry a {kind}= parameter",
-                           message_zh=f"直接 POST 不能同时带 {kind}= 参数")
+            raise BadInput(
+                f"a direct POST must not also carry a {kind}= parameter",
+                message_zh=f"直接 POST 不能同时带 {kind}= 参数",
+            )
         return Operation(_decode(body), params)
     raise UnsupportedMediaType(
         f"POST needs Content-Type application/x-www-form-urlencoded or application/sparql-{kind}, "
         f"not {media or '(none)'}",
-        message_zh=f"POST 的 Content-Type 须为 application/x-www-form-urlencoded "
-                   f"或 application/sparql-{kind}",
+        message_zh=f"POST 的 Content-Type 须为 application/x-www-form-urlencoded 或 application/sparql-{kind}",
     )
 
 
 def _single(params: list[tuple[str, str]], name: str) -> str | None:
     values = [v for k, v in params if k == name]
     if len(values) > 1:
-        raise BadInput(f"exactly one {name}= parameter is allowed, got {len(values)}",
-                       message_zh=f"只允许一个 {name}= 参数，收到 {len(values)} 个")
+        raise BadInput(
+            f"exactly one {name}= parameter is allowed, got {len(values)}",
+            message_zh=f"只允许一个 {name}= 参数，收到 {len(values)} 个",
+        )
     return values[0] if values else None

@@ -21,8 +21,10 @@ router = APIRouter(tags=["sparql"])
 async def sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     operation = await protocol.read(request, "query", limit=settings.max_upload_bytes)
     if operation.values("update"):
-        raise BadInput("updates are not accepted on /sparql; send them to /sparql/update with a bearer token",
-                       message_zh="/sparql 不接受更新请求；请携带令牌发送到 /sparql/update")
+        raise BadInput(
+            "updates are not accepted on /sparql; send them to /sparql/update with a bearer token",
+            message_zh="/sparql 不接受更新请求；请携带令牌发送到 /sparql/update",
+        )
     accept = request.headers.get("accept")
     formats = operation.values("format")
     if formats:
@@ -46,8 +48,7 @@ def sparql_docs() -> dict[str, object]:
     """How to use /sparql (FastAPI cannot describe a protocol endpoint's three request forms)."""
     return {
         "endpoint": "/sparql",
-        "methods": ["GET ?query=", "POST application/x-www-form-urlencoded query=",
-                    "POST application/sparql-query"],
+        "methods": ["GET ?query=", "POST application/x-www-form-urlencoded query=", "POST application/sparql-query"],
         "dataset": ["default-graph-uri", "named-graph-uri"],
         "results": [o.media_type for o in conneg.RESULT_OFFERS],
         "graphs": [o.media_type for o in conneg.GRAPH_OFFERS],

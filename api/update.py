@@ -16,8 +16,12 @@ from .deps import SettingsDep, StoreDep, WriterDep
 router = APIRouter(tags=["sparql"])
 
 
-@router.api_route("/sparql/update", methods=["GET", "POST", "PUT", "DELETE"], dependencies=[WriterDep],
-                  summary="SPARQL 1.1 Update (bearer token)")
+@router.api_route(
+    "/sparql/update",
+    methods=["GET", "POST", "PUT", "DELETE"],
+    dependencies=[WriterDep],
+    summary="SPARQL 1.1 Update (bearer token)",
+)
 async def sparql_update(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     if request.method == "GET":
         raise BadInput("updates must be sent with POST", message_zh="更新请求必须使用 POST")

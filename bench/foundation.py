@@ -669,6 +669,9 @@ def print_report(report: Report, load: LoadFigures) -> None:
     print(f"cpms-kg foundation benchmark · scale {report.scale} · {report.dataset['triples']:,} triples "
           f"({report.dataset['concepts']:,} concepts, {report.dataset['products']:,} products) · "
           f"{report.machine['cpus']} CPUs · seed {report.seed}")
+    before, after = report.machine["loadavg_before"][0], report.machine["loadavg_after"][0]
+    print(f"load average before / after the query runs: {before:.2f} / {after:.2f}"
+          + ("  (busy machine: figures are noisy)" if max(before, after) > report.machine["cpus"] else ""))
     print()
     print("LOAD")
     print(f"  cpms-kg load (subprocess)   {load.cpms_s:8.1f} s  {load.cpms_tps:12,.0f} triples/s")

@@ -165,10 +165,11 @@ def load(
             opened.close()
     except CpmsError as exc:
         raise _fail(exc) from None
-    _say(
-        f"loaded {report.quads} triples from {len(files)} file(s)",
-        f"已从 {len(files)} 个文件载入 {report.quads} 条三元组",
-    )
+    megabytes = f"{report.bytes / 1e6:.1f} MB"
+    if report.quads is None:
+        _say(f"loaded {megabytes} from {len(files)} file(s)", f"已从 {len(files)} 个文件载入 {megabytes}")
+    else:
+        _say(f"loaded {report.quads} triples from {len(files)} file(s)", f"已从 {len(files)} 个文件载入 {report.quads} 条三元组")
 
 
 @app.command()

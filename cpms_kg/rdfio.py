@@ -129,6 +129,20 @@ def iter_quads(
         raise BadInput(f"{source.name}: {exc}", message_zh=f"{source.name}：{exc}") from exc
 
 
+def count_quads(source: LoadSource, *, on_read: Callable[[int], None] | None = None) -> int:
+    """Parses a source only to validate it; the engine reads the file, Python only counts."""
+    try:
+        if source.path is not None:
+            with source.path.open("rb") as raw:
+                reader: IO[bytes] = raw if on_read is None else _CountingReader(raw, on_read)  # type: ignore[assignment]
+                return sum(1 for _ in ox.parse(reader, source.format, base_iri=source.base_iri))
+        return sum(1 for _ in ox.parse(source.data or b"", source.format, base_iri=source.base_iri))
+    except SyntaxError as exc:
+        raise syntax_problem(source.name, exc) from exc
+    except ValueError as exc:
+        raise BadInput(f"{source.name}: {exc}", message_zh=f"{source.name}：{exc}") from exc
+
+
 def _retarget(items: Iterator[ox.Quad], target: ox.NamedNode | ox.DefaultGraph) -> Iterator[ox.Quad]:
     for quad in items:
         if isinstance(quad.graph_name, ox.DefaultGraph) and not isinstance(target, ox.DefaultGraph):

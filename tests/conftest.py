@@ -140,7 +140,6 @@ def start_oxigraph(location: Path, *extra: str) -> OxigraphServer:
             str(location),
             "--bind",
             f"127.0.0.1:{port}",
-            "--union-default-graph",
             *extra,
         ],
         stdout=subprocess.PIPE,

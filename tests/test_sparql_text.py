@@ -60,3 +60,12 @@ def test_dataset_round_trip_matches_the_engine(default: list[str], named: list[s
     query += "WHERE { ?s ?p ?o }"
     ox.Store().query(query)  # parses, so the generated text is valid SPARQL
     assert scan_query(query).dataset == Dataset(tuple(default), tuple(named))
+
+
+def test_relative_iris_are_detected_unless_a_base_is_declared() -> None:
+    from cpms_kg.store.sparql_text import has_relative_iri
+
+    assert has_relative_iri("INSERT DATA { <http://e/s> <http://e/p> <rel> }")
+    assert not has_relative_iri("INSERT DATA { <http://e/s> <http://e/p> <urn:x:1> }")
+    assert not has_relative_iri("BASE <http://b/> SELECT * { <rel> ?p ?o }")
+    assert not has_relative_iri('SELECT * { ?s ?p "<rel>" }')

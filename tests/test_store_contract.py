@@ -147,3 +147,14 @@ def test_runaway_query_is_stopped(store: Store) -> None:
     # The store still answers after the runaway was stopped.
     quick = store.execute("ASK { ?s ?p ?o }", formats=formats, timeout=10)
     assert b"true" in quick.body
+
+
+def test_updates_with_dataset_clauses_and_relative_iris(store: Store) -> None:
+    store.update(f"INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}s> <{EX}p> 1 }} }}")
+    store.update(f"WITH <{EX}g> INSERT {{ <{EX}s> <{EX}q> 2 }} WHERE {{ <{EX}s> <{EX}p> 1 }}")
+    store.update(f"INSERT {{ GRAPH <{EX}h> {{ ?s <{EX}r> 3 }} }} USING <{EX}g> WHERE {{ ?s <{EX}q> 2 }}")
+    assert store.ask(f"ASK {{ GRAPH <{EX}h> {{ <{EX}s> <{EX}r> 3 }} }}")
+    # Relative IRIs resolve against the service's base IRI on both backends, never the remote's address.
+    store.update(f"INSERT DATA {{ GRAPH <{EX}b> {{ <{EX}s> <{EX}p> <rel> }} }}")
+    assert store.ask(f"ASK {{ <{EX}s> <{EX}p> <{BASE}rel> }}")
+    assert store.ask("ASK { <http://example.org/s> <http://example.org/p> <rel> }")

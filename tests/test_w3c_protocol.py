@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl
 import httpx
 import pyoxigraph as ox
 import pytest
+from pyparsing import ParseBaseException
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
@@ -43,7 +44,7 @@ from tests.w3c_manifest import (
     read_unlisted,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("w3c_protocol")]
 
 PROTOCOL_CASES = read_manifest(PROTOCOL_MANIFEST)
 GSP_CASES = read_manifest(GSP_MANIFEST)
@@ -62,8 +63,12 @@ RESULT_MEDIA = {
     "text/csv": ox.QueryResultsFormat.CSV,
 }
 BOOLEAN_MEDIA = ("application/sparql-results+json", "application/sparql-results+xml")
-RDF_MEDIA = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml",
-             "application/ld+json": "json-ld"}
+RDF_MEDIA = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+}
 
 
 @dataclass
@@ -74,8 +79,9 @@ class Service:
 
 
 @pytest.fixture(scope="module", params=["embedded", "remote"])
-def service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-            initialised_store: Path) -> Iterator[Service]:
+def service(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, initialised_store: Path
+) -> Iterator[Service]:
     """One `cpms-kg serve` per backend for the whole module; tests reset its data themselves."""
     backend: str = request.param
     root = tmp_path_factory.mktemp(f"w3c-{backend}")
@@ -101,6 +107,7 @@ def service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 
 
 # -- manifest requests to this service ----------------------------------------------------------
+
 
 def _media(value: str | None) -> tuple[str, dict[str, str]]:
     """A Content-Type value as (media type, parameters), lower-cased."""
@@ -131,7 +138,7 @@ def _is_update(req: Request) -> bool:
     try:
         parseQuery(req.body)
         return False
-    except Exception:
+    except ParseBaseException:
         parseUpdate(req.body)  # neither a query nor an update: the manifest would be wrong
         return True
 
@@ -159,20 +166,28 @@ def _target(case: Case, req: Request, variables: dict[str, str]) -> Target:
 
 
 def _reset(service: Service, case: Case) -> None:
-    response = service.client.post(service.url + "/sparql/update", content=b"DROP ALL",
-                                   headers={**AUTH, "Content-Type": "application/sparql-update"})
+    response = service.client.post(
+        service.url + "/sparql/update",
+        content=b"DROP ALL",
+        headers={**AUTH, "Content-Type": "application/sparql-update"},
+    )
     assert response.status_code == 204, f"DROP ALL failed: {response.status_code} {response.text}"
     for data in case.graph_data:
-        response = service.client.put(service.url + "/graph-store", params={"graph": data.graph},
-                                      content=data.file.read_bytes(),
-                                      headers={**AUTH, "Content-Type": "application/n-triples"})
+        response = service.client.put(
+            service.url + "/graph-store",
+            params={"graph": data.graph},
+            content=data.file.read_bytes(),
+            headers={**AUTH, "Content-Type": "application/n-triples"},
+        )
         assert response.status_code == 201, f"loading {data.file.name} into <{data.graph}>: {response.text}"
 
 
 def _describe(case: Case, index: int, req: Request, target: Target, response: httpx.Response) -> str:
     body = "" if req.method == "HEAD" else response.text[:800]
-    return (f"{case.id}, request {index + 1}/{len(case.requests)}: {req.method} {target.path[:160]} -> "
-            f"{response.status_code} {response.headers.get('content-type', '')}\n{body}")
+    return (
+        f"{case.id}, request {index + 1}/{len(case.requests)} ({target.kind}): {req.method} {target.path[:160]} -> "
+        f"{response.status_code} {response.headers.get('content-type', '')}\n{body}"
+    )
 
 
 def _check_error(response: httpx.Response, req: Request, target: Target, where: str) -> None:
@@ -185,8 +200,7 @@ def _check_error(response: httpx.Response, req: Request, target: Target, where: 
     assert body.get("ok") is False and body.get("status") == response.status_code and body.get("error"), where
 
 
-def _check_result_format(response: httpx.Response, expected_format: str, boolean: bool | None,
-                         where: str) -> None:
+def _check_result_format(response: httpx.Response, expected_format: str, boolean: bool | None, where: str) -> None:
     media, _ = _media(response.headers.get("content-type"))
     if expected_format in ("boolean", "tabular"):
         allowed = BOOLEAN_MEDIA if expected_format == "boolean" else tuple(RESULT_MEDIA)
@@ -271,11 +285,14 @@ def run_case(service: Service, case: Case) -> None:
 
 # -- the tests ----------------------------------------------------------------------------------
 
+
 def test_manifests_are_complete() -> None:
     """The counts PROVENANCE.md states: nothing is silently dropped by the reader."""
     assert len(PROTOCOL_CASES) == 34
     assert Counter(c.manifest for c in GSP_CASES) == {
-        "graph-store-protocol/manifest-direct.ttl": 4, "graph-store-protocol/manifest-indirect.ttl": 9}
+        "graph-store-protocol/manifest-direct.ttl": 4,
+        "graph-store-protocol/manifest-indirect.ttl": 9,
+    }
     assert [name for name, _ in SD_TESTS] == ["has-endpoint-triple", "returns-rdf", "conforms-to-schema"]
     assert [c.id for c in UNLISTED_CASES] == ["head_non_existing_direct"]
     assert all(c.requests for c in (*PROTOCOL_CASES, *GSP_CASES, *UNLISTED_CASES))
@@ -328,12 +345,16 @@ def _sd_conforms_to_schema(service: Service) -> None:
     languages = set(graph.objects(node, SD.supportedLanguage))
     assert SD.SPARQL11Query in languages and languages <= {SD.SPARQL10Query, SD.SPARQL11Query}, languages
     formats = set(graph.objects(node, SD.resultFormat))
-    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                 "Turtle"):
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle"):
         assert URIRef(FORMATS + name) in formats, name
     assert all(isinstance(f, URIRef) and str(f).startswith(FORMATS) for f in formats), formats
-    known_features = {SD.DereferencesURIs, SD.UnionDefaultGraph, SD.RequiresDataset, SD.EmptyGraphs,
-                      SD.BasicFederatedQuery}
+    known_features = {
+        SD.DereferencesURIs,
+        SD.UnionDefaultGraph,
+        SD.RequiresDataset,
+        SD.EmptyGraphs,
+        SD.BasicFederatedQuery,
+    }
     assert set(graph.objects(node, SD.feature)) <= known_features
     assert all(isinstance(r, URIRef) for r in graph.objects(node, SD.defaultEntailmentRegime))
     datasets = list(graph.objects(node, SD.defaultDataset))
@@ -364,13 +385,19 @@ def test_direct_graph_iri_is_the_request_url(service: Service) -> None:
     """A graph PUT at /graph-store/{path} is the graph <http://host:port/graph-store/{path}> everywhere."""
     _reset(service, PROTOCOL_CASES[0])
     iri = service.url + "/graph-store/person/9.ttl"
-    response = service.client.put(iri, content=b"<http://example.org/s> <http://example.org/p> 1 .",
-                                  headers={**AUTH, "Content-Type": "text/turtle"})
+    response = service.client.put(
+        iri,
+        content=b"<http://example.org/s> <http://example.org/p> 1 .",
+        headers={**AUTH, "Content-Type": "text/turtle"},
+    )
     assert response.status_code == 201, response.text
-    indirect = service.client.get(service.url + "/graph-store", params={"graph": iri},
-                                  headers={**AUTH, "Accept": "application/n-triples"})
+    indirect = service.client.get(
+        service.url + "/graph-store", params={"graph": iri}, headers={**AUTH, "Accept": "application/n-triples"}
+    )
     assert indirect.status_code == 200 and "<http://example.org/s>" in indirect.text
-    ask = service.client.get(service.url + "/sparql",
-                             params={"query": f"ASK {{ GRAPH <{iri}> {{ <http://example.org/s> ?p 1 }} }}"},
-                             headers={"Accept": "application/sparql-results+json"})
+    ask = service.client.get(
+        service.url + "/sparql",
+        params={"query": f"ASK {{ GRAPH <{iri}> {{ <http://example.org/s> ?p 1 }} }}"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert json.loads(ask.text)["boolean"] is True

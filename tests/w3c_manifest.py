@@ -27,10 +27,22 @@ CNT = Namespace("http://www.w3.org/2011/content#")
 UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 
 # The status terms the manifests use: a class of codes, or one code.
-_STATUS_CLASSES = {"StatusCode2xx": range(200, 300), "StatusCode3xx": range(300, 400),
-                   "StatusCode4xx": range(400, 500), "StatusCode5xx": range(500, 600)}
-_STATUS_CODES = {"OK": 200, "Created": 201, "Accepted": 202, "NoContent": 204, "BadRequest": 400,
-                 "NotFound": 404, "MethodNotAllowed": 405, "UnsupportedMediaType": 415}
+_STATUS_CLASSES = {
+    "StatusCode2xx": range(200, 300),
+    "StatusCode3xx": range(300, 400),
+    "StatusCode4xx": range(400, 500),
+    "StatusCode5xx": range(500, 600),
+}
+_STATUS_CODES = {
+    "OK": 200,
+    "Created": 201,
+    "Accepted": 202,
+    "NoContent": 204,
+    "BadRequest": 400,
+    "NotFound": 404,
+    "MethodNotAllowed": 405,
+    "UnsupportedMediaType": 415,
+}
 
 
 @dataclass(frozen=True)
@@ -95,7 +107,7 @@ def _local(node: Node, namespace: Namespace) -> str:
     text = str(node)
     if not text.startswith(str(namespace)):
         raise ValueError(f"{text} is not in {namespace}")
-    return text[len(str(namespace)):]
+    return text[len(str(namespace)) :]
 
 
 def _text(graph: Graph, subject: Node, predicate: URIRef) -> str | None:
@@ -132,10 +144,11 @@ def _expected(graph: Graph, node: Node) -> Expected:
     for name in statuses:
         _status_range(name)  # unknown terms fail when the manifest is read, not silently later
     boolean = graph.value(node, MF.expectedBoolean)
+    assert boolean is None or isinstance(boolean, Literal), f"mf:expectedBoolean of {node} is not a literal"
     body, _ = _body(graph, node)
     return Expected(
         statuses=tuple(statuses),
-        boolean=None if boolean is None else bool(boolean.toPython()),  # type: ignore[union-attr]
+        boolean=None if boolean is None else bool(boolean.toPython()),
         format=_text(graph, node, MF.expectedFormat),
         location_variable=_text(graph, node, MF.expectedLocation),
         headers=_headers(graph, node),
@@ -185,7 +198,9 @@ def read_manifest(manifest: Path) -> list[Case]:
     cases: list[Case] = []
     for included in _items(graph, root, MF.include):
         cases += read_manifest(Path(str(included).removeprefix("file://")))
-    cases += [_case(graph, manifest, entry) for entry in _items(graph, root, MF.entries)]  # type: ignore[arg-type]
+    for entry in _items(graph, root, MF.entries):
+        assert isinstance(entry, URIRef), f"{manifest}: entry {entry} is not an IRI"
+        cases.append(_case(graph, manifest, entry))
     return cases
 
 
@@ -200,9 +215,9 @@ def read_unlisted(manifest: Path) -> list[Case]:
         cases += read_unlisted(Path(str(included).removeprefix("file://")))
     listed = set(_items(graph, root, MF.entries))
     for test_type in (MF.ProtocolTest, MF.GraphStoreProtocolTest):
-        for test in sorted(graph.subjects(RDF.type, test_type)):
-            if test not in listed:
-                cases.append(_case(graph, manifest, test))  # type: ignore[arg-type]
+        for test in sorted(str(s) for s in graph.subjects(RDF.type, test_type)):
+            if URIRef(test) not in listed:
+                cases.append(_case(graph, manifest, URIRef(test)))
     return cases
 
 

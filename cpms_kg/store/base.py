@@ -85,8 +85,10 @@ class LoadSource:
 
 @dataclass
 class LoadReport:
-    quads: int = 0
+    quads: int | None = 0
+    """Quads written; None after a bulk load, which does not count them."""
     files: list[str] = field(default_factory=list)
+    bytes: int = 0
 
 
 def is_private_graph(base_iri: str, graph: str) -> bool:

@@ -1,8 +1,9 @@
 """A remote SPARQL 1.1 store, reached over the Query, Update and Graph Store protocols.
 
-The remote should present the union of its graphs as its default graph (oxigraph serve
---union-default-graph, Fuseki's unionDefaultGraph); when private graphs exist, queries name the
-public graphs explicitly instead.
+The union of the public graphs is asked for per query: with oxigraph's `union-default-graph`
+parameter while no private graph exists (other stores ignore the parameter and need their own
+union setting, e.g. Fuseki's unionDefaultGraph), and by naming the public graphs once one does.
+Relative IRIs resolve against the service's base IRI, never the remote's own address.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from cpms_kg.store.base import (
     Store,
 )
 from cpms_kg.store.policy import QueryScope, scope_for_query
-from cpms_kg.store.sparql_text import scan_query
+from cpms_kg.store.sparql_text import has_relative_iri, scan_query
 
 _GRAPH_CACHE_SECONDS = 2.0
 _BATCH_BYTES = 16 * 1024 * 1024
@@ -98,7 +99,7 @@ class RemoteStore(Store):
 
     @staticmethod
     def _params(scope: QueryScope) -> list[tuple[str, str]]:
-        params: list[tuple[str, str]] = []
+        params: list[tuple[str, str]] = [("union-default-graph", "")] if scope.union else []
         params += [("default-graph-uri", g) for g in scope.default_graph or () if g]
         params += [("named-graph-uri", g) for g in scope.named_graphs or ()]
         return params
@@ -107,11 +108,15 @@ class RemoteStore(Store):
         scope = self._scope(query, dataset)
         return self._post(
             self.endpoint,
-            data={"query": query},
+            data={"query": self._with_base(query)},
             params=self._params(scope),
             accept=accept,
             timeout=timeout if timeout is not None else self._query_timeout,
         )
+
+    def _with_base(self, text: str) -> str:
+        # Only when needed, and on the first line, so the remote's error positions stay right.
+        return f"BASE <{self.base_iri}> {text}" if has_relative_iri(text) else text
 
     # -- reads -----------------------------------------------------------------------------
     def select(self, query: str, *, dataset: Dataset | None = None) -> Solutions:
@@ -154,7 +159,7 @@ class RemoteStore(Store):
             params += [("using-graph-uri", g) for g in dataset.default_graphs]
             params += [("using-named-graph-uri", g) for g in dataset.named_graphs]
         try:
-            self._post(self.update_endpoint, data={"update": update}, params=params, accept="*/*")
+            self._post(self.update_endpoint, data={"update": self._with_base(update)}, params=params, accept="*/*")
         finally:
             self._changed()
 
@@ -190,7 +195,7 @@ class RemoteStore(Store):
                     accept="*/*",
                 )
         self._changed()
-        return LoadReport(quads=len(quads), files=[s.name for s in sources])
+        return LoadReport(quads=len(quads), files=[s.name for s in sources], bytes=total)
 
     def _gsp(self, method: str, graph: str | None, *, content: bytes | None = None) -> httpx.Response:
         if self.graph_store is None:

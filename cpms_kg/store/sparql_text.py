@@ -28,6 +28,7 @@ _TOKEN = re.compile(
 )
 
 _FORMS = {form.value: form for form in QueryForm}
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,14 @@ def scan_update(text: str) -> UpdateInfo:
             wheres.append(tok.start)
         previous = tok.text
     return UpdateInfo(has_dataset, tuple(wheres))
+
+
+def has_relative_iri(text: str) -> bool:
+    """True when an IRI reference without a scheme appears and no BASE declares its base."""
+    toks = tokens(text)
+    if any(t.kind == "word" and t.text.upper() == "BASE" for t in toks):
+        return False
+    return any(t.kind == "iri" and not _SCHEME.match(t.text[1:-1]) for t in toks)
 
 
 def service_targets(text: str) -> tuple[str | None, ...]:
