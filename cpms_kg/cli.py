@@ -169,7 +169,10 @@ def load(
     if report.quads is None:
         _say(f"loaded {megabytes} from {len(files)} file(s)", f"已从 {len(files)} 个文件载入 {megabytes}")
     else:
-        _say(f"loaded {report.quads} triples from {len(files)} file(s)", f"已从 {len(files)} 个文件载入 {report.quads} 条三元组")
+        _say(
+            f"loaded {report.quads} triples from {len(files)} file(s)",
+            f"已从 {len(files)} 个文件载入 {report.quads} 条三元组",
+        )
 
 
 @app.command()

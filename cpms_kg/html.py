@@ -98,7 +98,9 @@ def resource_page(base_iri: str, page: ResourcePage, path: str) -> str:
     )
     if page.scheme is not None:
         level = f" · {_bi('层级', 'level')} {_link(base_iri, page.level)}" if page.level else ""
-        parts.append(f"<section><h2>{_bi('所属分类体系', 'Scheme')}</h2>{_link(base_iri, page.scheme)}{level}</section>")
+        parts.append(
+            f"<section><h2>{_bi('所属分类体系', 'Scheme')}</h2>{_link(base_iri, page.scheme)}{level}</section>"
+        )
     for zh_title, en_title, links in (("上位类", "Broader", page.broader), ("下位类", "Narrower", page.narrower)):
         items = "".join(f"<li>{_link(base_iri, link)}</li>" for link in links)
         empty = _bi("无", "none")
@@ -132,7 +134,9 @@ def home_page(schemes: list[tuple[str, str, str, int]], graphs: int, base_iri: s
         f'<td lang="zh">{escape(zh)}</td><td lang="en" class="en">{escape(en)}</td><td>{count}</td></tr>'
         for sid, zh, en, count in schemes
     )
-    intro = _bi("产品类目、属性与标准的语义知识图谱服务。", "A knowledge graph of product categories, attributes and standards.")
+    intro = _bi(
+        "产品类目、属性与标准的语义知识图谱服务。", "A knowledge graph of product categories, attributes and standards."
+    )
     body = (
         f"<h1>{_bi('产品主数据标准知识图谱', 'CPMS knowledge graph')}</h1>"
         f"<p>{intro}</p>"

@@ -36,7 +36,9 @@ def test_children_and_top_concepts(server: Server) -> None:
 def test_search_by_code_and_label(server: Server) -> None:
     by_code = httpx.get(server.url + "/api/search", params={"q": "43310"}).json()["results"]
     assert by_code[0]["code"] == "43310" and by_code[0]["scheme"] == "cpc21"
-    by_label = httpx.get(server.url + "/api/search", params={"q": "roller bearings", "scheme": "hs2017"}).json()["results"]
+    by_label = httpx.get(server.url + "/api/search", params={"q": "roller bearings", "scheme": "hs2017"}).json()[
+        "results"
+    ]
     assert by_label and all(r["scheme"] == "hs2017" for r in by_label)
     assert any("roller bearings" in r["labels"]["en"].lower() for r in by_label)
     chinese_unit = httpx.get(server.url + "/api/search", params={"q": "牛顿", "scheme": "units"}).json()["results"]
@@ -52,5 +54,11 @@ def test_home_page_lists_schemes_in_both_languages(server: Server) -> None:
 
 def test_openapi_lists_the_routes(server: Server) -> None:
     paths = httpx.get(server.url + "/openapi.json").json()["paths"]
-    for path in ("/api/schemes", "/api/schemes/{scheme}/concepts/{code}", "/api/search", "/id/{path}", "/sparql/update"):
+    for path in (
+        "/api/schemes",
+        "/api/schemes/{scheme}/concepts/{code}",
+        "/api/search",
+        "/id/{path}",
+        "/sparql/update",
+    ):
         assert path in paths

@@ -27,8 +27,9 @@ def _count(store: EmbeddedStore) -> int:
 def bulk_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> EmbeddedStore:
     monkeypatch.setattr(embedded, "TRANSACTION_LIMIT", 0)
     store = EmbeddedStore(tmp_path / "store", base_iri=BASE, query_workers=1)
-    store.load([LoadSource(name="seed", format=ox.RdfFormat.TURTLE, data=f"<{EX}seed> <{EX}p> 0 .".encode(),
-                           graph=EX + "g")])
+    store.load(
+        [LoadSource(name="seed", format=ox.RdfFormat.TURTLE, data=f"<{EX}seed> <{EX}p> 0 .".encode(), graph=EX + "g")]
+    )
     return store
 
 
