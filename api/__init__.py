@@ -12,6 +12,7 @@ from cpms_kg.settings import Settings
 from cpms_kg.store import Store, open_store
 
 from . import errors, graph_store, home, ids, schemes, sparql, update
+from .fast import FastPath
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None, initialise: bool = False) -> FastAPI:
@@ -42,4 +43,5 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
     errors.install(app)
     for module in (home, sparql, update, graph_store, ids, schemes):
         app.include_router(module.router)
+    app.add_middleware(FastPath)
     return app

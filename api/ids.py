@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from cpms_kg import conneg, html, linkeddata
 from cpms_kg.namespaces import PREFIXES
 from cpms_kg.sparql_service import serialize_triples
+from cpms_kg.store.base import Store
 
 from .deps import StoreDep
 
@@ -17,8 +18,11 @@ router = APIRouter(tags=["linked data"])
 
 @router.get("/id/{path:path}", summary="Dereference a resource (HTML, Turtle, JSON-LD, RDF/XML, N-Triples)")
 def dereference(path: str, request: Request, store: StoreDep) -> Response:
-    accept = request.headers.get("accept")
-    requested = request.query_params.get("format")
+    """Served by api.fast for GET; kept here for HEAD and the OpenAPI description."""
+    return respond(store, path, request.headers.get("accept"), request.query_params.get("format"))
+
+
+def respond(store: Store, path: str, accept: str | None, requested: str | None) -> Response:
     if requested:
         accept = conneg.alias(requested) or requested
     offer = conneg.negotiate(accept, conneg.PAGE_OFFERS)

@@ -8,7 +8,9 @@ from fastapi.responses import Response
 
 from cpms_kg import conneg
 from cpms_kg.errors import BadInput
-from cpms_kg.sparql_service import run_query, serialize_triples, service_description
+from cpms_kg.settings import Settings
+from cpms_kg.sparql_service import run_query_async, serialize_triples, service_description
+from cpms_kg.store.base import Dataset, Store
 
 from . import protocol
 from .deps import SettingsDep, StoreDep
@@ -37,9 +39,13 @@ async def sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Re
         triples = await run_in_threadpool(service_description, store, settings, endpoint)
         body = serialize_triples(triples, fmt)
         return Response(body, media_type=fmt.media_type)
-    dataset = operation.dataset("default-graph-uri", "named-graph-uri")
-    text = operation.text
-    result = await run_in_threadpool(run_query, store, settings, text, accept=accept, dataset=dataset)
+    return await answer(
+        store, settings, operation.text, accept, operation.dataset("default-graph-uri", "named-graph-uri")
+    )
+
+
+async def answer(store: Store, settings: Settings, query: str, accept: str | None, dataset: Dataset) -> Response:
+    result = await run_query_async(store, settings, query, accept=accept, dataset=dataset)
     return Response(result.body, media_type=result.media_type, headers={"Vary": "Accept"})
 
 

@@ -300,6 +300,29 @@ def tree_cpu_seconds(root: int) -> float:
     return total / CLK_TCK
 
 
+def git_state() -> dict[str, Any]:
+    """The commit measured and any uncommitted changes to it (the service may be edited meanwhile)."""
+    root = Path(__file__).resolve().parents[1]
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True).stdout.strip()
+        except OSError:
+            return ""
+
+    changed = [line[3:] for line in git("status", "--porcelain").splitlines()]
+    return {"commit": git("rev-parse", "--short", "HEAD"), "uncommitted": changed}
+
+
+def cpu_pressure() -> float:
+    """Share of the last 60 s in which some task waited for a CPU (Linux PSI), or NaN."""
+    try:
+        line = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+        return float(dict(f.split("=") for f in line.split()[1:])["avg60"]) / 100
+    except (OSError, KeyError, ValueError, IndexError):
+        return math.nan
+
+
 @dataclass
 class Server:
     name: str
@@ -351,6 +374,8 @@ class Figures:
     cpu_s: float = math.nan
     """Server (or in-process) CPU seconds consumed by the throughput phase."""
     rps_per_core: float = math.nan
+    warm_p50_ms: float = math.nan
+    """In-process only: p50 of the back-to-back loop (warm caches); p50_ms is from the interleaved run."""
     throughput_n: int = 0
     result_size: int = 0
     """Rows or triples in the answer to the first parameter (a cross-check between systems)."""
@@ -450,7 +475,7 @@ class InProcessTarget(Target):
 
 def measure_query(q: QueryType, params: list[str], targets: list[Target], budget: Budget) -> dict[str, Figures]:
     """Latency: the targets take turns on the same parameters (so background noise hits all alike);
-    then throughput of each server with concurrent clients. In-process CPU is the calling thread's."""
+    then throughput: concurrent clients for each server, a warm back-to-back loop in-process."""
     figs = {t.name: Figures() for t in targets}
     for t in targets:
         ok, body = t.call(q, params[0])
@@ -461,17 +486,15 @@ def measure_query(q: QueryType, params: list[str], targets: list[Target], budget
                 break
             t.call(q, param)
     latencies: dict[str, list[float]] = {t.name: [] for t in targets}
-    cpu = {t.name: 0.0 for t in targets}
     end = time.monotonic() + budget.latency_s * len(targets)
     for i, param in enumerate(_cycle(params, 0)):
         if i >= budget.latency_max or (time.monotonic() >= end and i >= budget.min_samples):
             break
         for k in range(len(targets)):
             t = targets[(i + k) % len(targets)]  # rotate who goes first
-            cpu0, start = time.thread_time(), time.perf_counter()
+            start = time.perf_counter()
             ok, _ = t.call(q, param)
             latencies[t.name].append(time.perf_counter() - start)
-            cpu[t.name] += time.thread_time() - cpu0
             figs[t.name].errors += not ok
     for t in targets:
         fig = figs[t.name]
@@ -479,11 +502,29 @@ def measure_query(q: QueryType, params: list[str], targets: list[Target], budget
         if isinstance(t, HttpTarget):
             _throughput(t, q, params, budget, fig)
             fig.error_sample = t.error_sample
-        else:  # in-process: sequential rate, per CPU second of the calling thread
-            fig.throughput_n, fig.cpu_s = fig.n, cpu[t.name]
-            fig.rps = fig.n / sum(latencies[t.name])
-            fig.rps_per_core = fig.n / fig.cpu_s if fig.cpu_s > 0 else math.nan
+        else:
+            _tight_loop(t, q, params, budget, fig)
     return figs
+
+
+def _tight_loop(target: Target, q: QueryType, params: list[str], budget: Budget, fig: Figures) -> None:
+    """In-process rate: back-to-back calls (warm caches), per CPU second of the calling thread."""
+    latencies: list[float] = []
+    end = time.monotonic() + budget.throughput_s
+    cpu0, wall0 = time.thread_time(), time.perf_counter()
+    for param in _cycle(params, len(params) // 2):
+        if len(latencies) >= budget.throughput_max or (
+                time.monotonic() >= end and len(latencies) >= budget.min_samples):
+            break
+        start = time.perf_counter()
+        target.call(q, param)
+        latencies.append(time.perf_counter() - start)
+    wall, cpu = time.perf_counter() - wall0, time.thread_time() - cpu0
+    latencies.sort()
+    fig.warm_p50_ms = percentile(latencies, 0.5) * 1000
+    fig.throughput_n, fig.cpu_s = len(latencies), cpu
+    fig.rps = len(latencies) / wall
+    fig.rps_per_core = len(latencies) / cpu if cpu > 0 else math.nan
 
 
 def _throughput(target: HttpTarget, q: QueryType, params: list[str], budget: Budget, fig: Figures) -> None:
@@ -669,9 +710,15 @@ def print_report(report: Report, load: LoadFigures) -> None:
     print(f"cpms-kg foundation benchmark · scale {report.scale} · {report.dataset['triples']:,} triples "
           f"({report.dataset['concepts']:,} concepts, {report.dataset['products']:,} products) · "
           f"{report.machine['cpus']} CPUs · seed {report.seed}")
+    git = report.machine["git"]
+    dirty = f", {len(git['uncommitted'])} uncommitted file(s)" if git["uncommitted"] else ""
+    print(f"commit {git['commit'] or '?'}{dirty} · started {report.machine['started']}")
     before, after = report.machine["loadavg_before"][0], report.machine["loadavg_after"][0]
-    print(f"load average before / after the query runs: {before:.2f} / {after:.2f}"
-          + ("  (busy machine: figures are noisy)" if max(before, after) > report.machine["cpus"] else ""))
+    psi = report.machine["cpu_pressure_before"], report.machine["cpu_pressure_after"]
+    busy = max(before, after) > report.machine["cpus"] or max(psi) > 0.2
+    print(f"load average before / after the query runs: {before:.2f} / {after:.2f}; "
+          f"CPU pressure (tasks waiting, avg60): {psi[0]:.0%} / {psi[1]:.0%}"
+          + ("  -- busy machine: figures are noisy" if busy else ""))
     print()
     print("LOAD")
     print(f"  cpms-kg load (subprocess)   {load.cpms_s:8.1f} s  {load.cpms_tps:12,.0f} triples/s")
@@ -690,6 +737,8 @@ def print_report(report: Report, load: LoadFigures) -> None:
         for system in SYSTEMS:
             f = figs[system]
             err = f"  errors {f.errors}" if f.errors else ""
+            if not math.isnan(f.warm_p50_ms):
+                err += f"  (warm p50 {f.warm_p50_ms:.2f})"
             print(f"  {system:<12}{f.n:>6}{f.p50_ms:>9.2f}{f.p95_ms:>9.2f}{f.rps:>9,.0f}{f.cpu_s:>8.2f}"
                   f"{f.rps_per_core:>12,.0f}{f.result_size:>7}{err}")
         c, o, i = figs["cpms-kg"], figs["oxigraph"], figs["in-process"]
@@ -741,7 +790,7 @@ def run(args: argparse.Namespace, budget: Budget, work: Path) -> int:
         print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
     say(f"building the synthetic graph at scale {args.scale} in {work}")
-    started = time.perf_counter()
+    started, code, stamp = time.perf_counter(), git_state(), time.strftime("%Y-%m-%dT%H:%M:%S%z")
     data = build_dataset(work / "data", args.scale, args.seed)
     per_level = "/".join(str(len(lv)) for lv in data.levels)
     say(f"{data.triples:,} triples, {len(data.codes):,} concepts ({per_level}), "
@@ -758,7 +807,8 @@ def run(args: argparse.Namespace, budget: Budget, work: Path) -> int:
         scale=args.scale, seed=args.seed,
         machine={"cpus": os.cpu_count(), "python": platform.python_version(), "pyoxigraph": ox.__version__,
                  "platform": platform.platform(), "clients": budget.clients,
-                 "loadavg_before": os.getloadavg()},
+                 "loadavg_before": os.getloadavg(), "cpu_pressure_before": cpu_pressure(),
+                 "git": code, "started": stamp},
         dataset={"triples": data.triples, "concepts": len(data.codes),
                  "levels": [len(lv) for lv in data.levels], "products": data.products},
         load={"cpms_s": load.cpms_s, "bulk_s": load.bulk_s, "init_s": load.init_s, "cpms_tps": load.cpms_tps,
@@ -793,6 +843,7 @@ def run(args: argparse.Namespace, budget: Budget, work: Path) -> int:
         for server in servers:
             stop(server.process)
     report.machine["loadavg_after"] = os.getloadavg()
+    report.machine["cpu_pressure_after"] = cpu_pressure()
 
     judge(report, load)
     print_report(report, load)

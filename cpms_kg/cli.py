@@ -116,7 +116,13 @@ def serve(
     except CpmsError as exc:
         raise _fail(exc) from None
     _say(f"serving on http://{settings.host}:{settings.port}/", f"服务地址 http://{settings.host}:{settings.port}/")
-    uvicorn.run(create_app(settings, store=opened), host=settings.host, port=settings.port, log_level="warning")
+    uvicorn.run(
+        create_app(settings, store=opened),
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        access_log=False,
+    )
     opened.close()
 
 

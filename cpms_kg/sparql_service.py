@@ -30,9 +30,7 @@ def check_services(targets: Sequence[str | None], allowlist: Sequence[str]) -> N
             )
 
 
-def run_query(
-    store: Store, settings: Settings, query: str, *, accept: str | None, dataset: Dataset | None = None
-) -> SerializedResult:
+def _prepare(settings: Settings, query: str, accept: str | None) -> FormatChoice:
     info = scan_query(query)
     check_services(info.services, settings.service_allowlist)
     formats = FormatChoice(conneg.results_format(accept), conneg.graph_format(accept))
@@ -41,11 +39,29 @@ def run_query(
             raise conneg.not_acceptable(accept, conneg.RESULT_OFFERS)
         if not info.form.tabular and formats.graph is None:
             raise conneg.not_acceptable(accept, conneg.GRAPH_OFFERS)
-    result = store.execute(query, formats=formats, dataset=dataset, timeout=settings.query_timeout)
+    return formats
+
+
+def _checked(result: SerializedResult, accept: str | None) -> SerializedResult:
     if not result.media_type:
-        offers = conneg.RESULT_OFFERS if result.form.tabular else conneg.GRAPH_OFFERS
-        raise conneg.not_acceptable(accept, offers)
+        raise conneg.not_acceptable(accept, conneg.RESULT_OFFERS if result.form.tabular else conneg.GRAPH_OFFERS)
     return result
+
+
+def run_query(
+    store: Store, settings: Settings, query: str, *, accept: str | None, dataset: Dataset | None = None
+) -> SerializedResult:
+    formats = _prepare(settings, query, accept)
+    result = store.execute(query, formats=formats, dataset=dataset, timeout=settings.query_timeout)
+    return _checked(result, accept)
+
+
+async def run_query_async(
+    store: Store, settings: Settings, query: str, *, accept: str | None, dataset: Dataset | None = None
+) -> SerializedResult:
+    formats = _prepare(settings, query, accept)
+    result = await store.execute_async(query, formats=formats, dataset=dataset, timeout=settings.query_timeout)
+    return _checked(result, accept)
 
 
 def run_update(store: Store, settings: Settings, update: str, *, dataset: Dataset | None = None) -> None:

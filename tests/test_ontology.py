@@ -16,13 +16,12 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS
 
 from cpms_kg.namespaces import CPMS, QUDT, SCHEMA, XKOS
+from cpms_kg.settings import DEFAULT_BASE_IRI
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = ROOT / "ontology"
 CPMS_TTL = ONTOLOGY_DIR / "cpms.ttl"
 ONTOLOGY_IRI = URIRef("https://w3id.org/cpms-kg/ontology")
-# Shipped scheme files use IRIs relative to the service's base (no @base), see cpms_kg/iris.py.
-SCHEME_BASE = "https://w3id.org/cpms-kg/id/"
 EX = Namespace("http://example.org/negative-control#")
 
 DECLARATION_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
@@ -62,13 +61,14 @@ def test_parses_with_rdflib_and_pyoxigraph_to_the_same_triple_count(onto: Graph)
 
 
 def test_every_ontology_turtle_file_parses() -> None:
+    # Shipped scheme files use IRIs relative to the service's base (no @base), see cpms_kg/iris.py.
     files = sorted(ONTOLOGY_DIR.rglob("*.ttl"))
     assert CPMS_TTL in files
     errors: list[str] = []
     for path in files:
         try:
-            Graph().parse(path, format="turtle", publicID=SCHEME_BASE)
-            list(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE, base_iri=SCHEME_BASE))
+            Graph().parse(path, format="turtle", publicID=DEFAULT_BASE_IRI)
+            list(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE, base_iri=DEFAULT_BASE_IRI))
         except Exception as exc:  # report every broken file, not just the first
             errors.append(f"{path.relative_to(ROOT)}: {exc}")
     assert not errors, "\n".join(errors)

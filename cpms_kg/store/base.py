@@ -6,6 +6,7 @@ triples; `execute` runs a caller's query and gives the serialised body for HTTP.
 
 from __future__ import annotations
 
+import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -114,6 +115,12 @@ class Store(ABC):
         self, query: str, *, formats: FormatChoice, dataset: Dataset | None = None, timeout: float
     ) -> SerializedResult:
         """Runs a caller's query within `timeout` seconds, stopping it for real when it overruns."""
+
+    async def execute_async(
+        self, query: str, *, formats: FormatChoice, dataset: Dataset | None = None, timeout: float
+    ) -> SerializedResult:
+        """`execute` for an event loop; implementations may avoid the thread."""
+        return await asyncio.to_thread(self.execute, query, formats=formats, dataset=dataset, timeout=timeout)
 
     @abstractmethod
     def update(self, update: str, *, dataset: Dataset | None = None) -> None: ...

@@ -94,11 +94,9 @@ class EmbeddedStore(Store):
             raise BadInput("expected a CONSTRUCT or DESCRIBE query", message_zh="应为 CONSTRUCT 或 DESCRIBE 查询")
         return list(result)
 
-    def execute(
-        self, query: str, *, formats: FormatChoice, dataset: Dataset | None = None, timeout: float
-    ) -> SerializedResult:
+    def _job(self, query: str, formats: FormatChoice, dataset: Dataset | None) -> QueryJob:
         scope = self._scope(query, dataset)
-        job = QueryJob(
+        return QueryJob(
             query=query,
             default_graph=scope.default_graph,
             named_graphs=scope.named_graphs,
@@ -108,9 +106,24 @@ class EmbeddedStore(Store):
             snapshot=self._current_snapshot(),
             base_iri=self.base_iri,
         )
+
+    def execute(
+        self, query: str, *, formats: FormatChoice, dataset: Dataset | None = None, timeout: float
+    ) -> SerializedResult:
+        job = self._job(query, formats, dataset)
         pool = self._query_pool()
         try:
             return pool.run(job, timeout)
+        finally:
+            self._prune_snapshots(pool)
+
+    async def execute_async(
+        self, query: str, *, formats: FormatChoice, dataset: Dataset | None = None, timeout: float
+    ) -> SerializedResult:
+        job = self._job(query, formats, dataset)
+        pool = self._query_pool()
+        try:
+            return await pool.run_async(job, timeout)
         finally:
             self._prune_snapshots(pool)
 

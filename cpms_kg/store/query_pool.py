@@ -8,12 +8,14 @@ delete files from under a read-only reader.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import multiprocessing as mp
 import queue
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -131,26 +133,69 @@ class QueryPool:
     def run(self, job: QueryJob, timeout: float) -> SerializedResult:
         deadline = time.monotonic() + timeout
         try:
-            worker: _Worker | None = self._idle.get(timeout=timeout)
+            worker = self._idle.get(timeout=timeout)
         except queue.Empty:
             raise _timeout(timeout) from None
-        assert worker is not None
+        return self._exchange(worker, job, lambda: worker.conn.poll(max(0.0, deadline - time.monotonic())), timeout)
+
+    async def run_async(self, job: QueryJob, timeout: float) -> SerializedResult:
+        """The same without a thread per query: the event loop waits on the worker's pipe."""
+        deadline = time.monotonic() + timeout
+        pause = 0.0002
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+                break
+            except queue.Empty:
+                # All workers busy: wait on the loop (a thread each would crowd the loop's pool).
+                if time.monotonic() > deadline:
+                    raise _timeout(timeout) from None
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 0.005)
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[None] = loop.create_future()
+        fd = worker.conn.fileno()
+
+        def readable() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        loop.add_reader(fd, readable)
         try:
-            worker.snapshot = job.snapshot
-            worker.conn.send(job)
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            try:
+                worker.snapshot = job.snapshot
+                worker.conn.send(job)
+                await asyncio.wait_for(ready, max(0.0, deadline - time.monotonic()))
+                answered = True
+            except TimeoutError:
+                answered = False
+            except (OSError, BrokenPipeError):
+                answered = True  # _exchange reports the broken worker
+        finally:
+            loop.remove_reader(fd)
+        return self._exchange(worker, None, lambda: answered, timeout)
+
+    def _exchange(
+        self, worker: _Worker, job: QueryJob | None, wait: Callable[[], bool], timeout: float
+    ) -> SerializedResult:
+        """Sends the job (unless already sent), waits, and takes the answer; a late worker is ended."""
+        current: _Worker | None = worker
+        try:
+            if job is not None:
+                worker.snapshot = job.snapshot
+                worker.conn.send(job)
+            if not wait():
                 self._retire(worker)
-                worker = None
+                current = None
                 raise _timeout(timeout)
             status, detail, body, media_type = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError) as exc:
-            if worker is not None:
-                self._retire(worker)
-                worker = None
+            self._retire(worker)
+            current = None
             raise StoreUnavailable(f"query process failed: {exc}", message_zh=f"查询进程失败：{exc}") from exc
         finally:
-            if worker is not None:
-                self._idle.put(worker)
+            if current is not None:
+                self._idle.put(current)
         if status == "syntax":
             raise QuerySyntaxError(f"SPARQL syntax error: {detail}", message_zh=f"SPARQL 语法错误：{detail}")
         if status == "error":
