@@ -306,12 +306,12 @@ def git_state() -> dict[str, Any]:
 
     def git(*args: str) -> str:
         try:
-            return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True).stdout.strip()
+            return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True).stdout
         except OSError:
             return ""
 
     changed = [line[3:] for line in git("status", "--porcelain").splitlines()]
-    return {"commit": git("rev-parse", "--short", "HEAD"), "uncommitted": changed}
+    return {"commit": git("rev-parse", "--short", "HEAD").strip(), "uncommitted": changed}
 
 
 def cpu_pressure() -> float:

@@ -30,6 +30,7 @@ PREFIXES: dict[str, str] = {
     "rdfs": str(RDFS),
     "xsd": str(XSD),
     "sh": str(SH),
+    "cpmssh": "https://w3id.org/cpms-kg/shapes#",
 }
 
 __all__ = [
