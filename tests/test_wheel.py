@@ -4,6 +4,7 @@ installs the API as cpms_kg_api (never a top-level `api`), and initialises and q
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -14,11 +15,21 @@ import pytest
 from tests.conftest import ROOT
 
 
+pytestmark = pytest.mark.xdist_group("wheel")
+
+_NOT_SOURCE = shutil.ignore_patterns(
+    ".venv", ".git", "build", "dist", "*.egg-info", ".cpms-kg", "out", "__pycache__", ".*_cache", ".hypothesis"
+)
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # Built from a copy: setuptools writes build/ and egg-info into the tree it builds.
+    source = tmp_path_factory.mktemp("source") / "cpms-kg"
+    shutil.copytree(ROOT, source, ignore=_NOT_SOURCE)
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(source)],
         check=True,
         capture_output=True,
         timeout=600,
