@@ -14,7 +14,6 @@ import pytest
 
 from tests.conftest import ROOT
 
-
 pytestmark = pytest.mark.xdist_group("wheel")
 
 _NOT_SOURCE = shutil.ignore_patterns(
