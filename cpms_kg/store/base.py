@@ -92,6 +92,20 @@ class LoadReport:
     bytes: int = 0
 
 
+class ByteProgress:
+    """Counts bytes read across a load's sources and reports (done, total) to an optional callback."""
+
+    def __init__(self, sources: Sequence[LoadSource], callback: Callable[[int, int], None] | None) -> None:
+        self.total = sum(len(s.data or b"") if s.path is None else s.path.stat().st_size for s in sources)
+        self.done = 0
+        self._callback = callback
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        if self._callback is not None:
+            self._callback(self.done, self.total)
+
+
 def is_private_graph(base_iri: str, graph: str) -> bool:
     return graph.startswith(base_iri + PRIVATE_GRAPH_PREFIX)
 

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from cpms_kg.errors import BadInput, NotFound, QuerySyntaxError, StoreUnavailable
 from cpms_kg.rdfio import iter_quads, source_size, syntax_problem
 from cpms_kg.store.base import (
+    ByteProgress,
     Dataset,
     FormatChoice,
     LoadReport,
@@ -171,14 +172,8 @@ class EmbeddedStore(Store):
             self._changed()
 
     def load(self, sources: Sequence[LoadSource], *, progress: Callable[[int, int], None] | None = None) -> LoadReport:
-        total = sum(source_size(s) for s in sources)
-        done = 0
-
-        def advance(n: int) -> None:
-            nonlocal done
-            done += n
-            if progress is not None:
-                progress(done, total)
+        advance = ByteProgress(sources, progress)
+        total = advance.total
 
         report = LoadReport(files=[s.name for s in sources], bytes=total)
         if total <= TRANSACTION_LIMIT:

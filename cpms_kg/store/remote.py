@@ -15,8 +15,9 @@ import httpx
 import pyoxigraph as ox
 
 from cpms_kg.errors import BadInput, NotFound, QuerySyntaxError, QueryTimeout, StoreUnavailable
-from cpms_kg.rdfio import iter_quads, source_size
+from cpms_kg.rdfio import iter_quads
 from cpms_kg.store.base import (
+    ByteProgress,
     Dataset,
     FormatChoice,
     LoadReport,
@@ -164,14 +165,8 @@ class RemoteStore(Store):
             self._changed()
 
     def load(self, sources: Sequence[LoadSource], *, progress: Callable[[int, int], None] | None = None) -> LoadReport:
-        total = sum(source_size(s) for s in sources)
-        done = 0
-
-        def advance(n: int) -> None:
-            nonlocal done
-            done += n
-            if progress is not None:
-                progress(done, total)
+        advance = ByteProgress(sources, progress)
+        total = advance.total
 
         # Parse everything first: bad input must change nothing on the remote either.
         quads = [q for s in sources for q in iter_quads(s, on_read=advance)]
