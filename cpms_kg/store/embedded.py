@@ -56,6 +56,7 @@ class EmbeddedStore(Store):
         self._snapshots_dir = path.with_name(path.name + ".snapshots")
         shutil.rmtree(self._snapshots_dir, ignore_errors=True)
         self._snapshot: tuple[int, str] | None = None
+        self._snapshot_users: dict[str, int] = {}
 
     # -- reads ---------------------------------------------------------------------------------
     def _scope(self, query: str, dataset: Dataset | None) -> QueryScope:
@@ -104,7 +105,7 @@ class EmbeddedStore(Store):
             union=scope.union,
             results_format=formats.results.media_type if formats.results else None,
             graph_format=formats.graph.media_type if formats.graph else None,
-            snapshot=self._current_snapshot(),
+            snapshot=self._acquire_snapshot(),
             base_iri=self.base_iri,
         )
 
@@ -112,21 +113,19 @@ class EmbeddedStore(Store):
         self, query: str, *, formats: FormatChoice, dataset: Dataset | None = None, timeout: float
     ) -> SerializedResult:
         job = self._job(query, formats, dataset)
-        pool = self._query_pool()
         try:
-            return pool.run(job, timeout)
+            return self._query_pool().run(job, timeout)
         finally:
-            self._prune_snapshots(pool)
+            self._release_snapshot(job.snapshot)
 
     async def execute_async(
         self, query: str, *, formats: FormatChoice, dataset: Dataset | None = None, timeout: float
     ) -> SerializedResult:
         job = self._job(query, formats, dataset)
-        pool = self._query_pool()
         try:
-            return await pool.run_async(job, timeout)
+            return await self._query_pool().run_async(job, timeout)
         finally:
-            self._prune_snapshots(pool)
+            self._release_snapshot(job.snapshot)
 
     def _query_pool(self) -> QueryPool:
         with self._pool_lock:
@@ -134,24 +133,27 @@ class EmbeddedStore(Store):
                 self._pool = QueryPool(self._workers)
             return self._pool
 
-    def _current_snapshot(self) -> str:
-        """A checkpoint of the store as of the last write, made on the first query after it."""
+    def _acquire_snapshot(self) -> str:
+        """A checkpoint of the store as of the last write (made on the first query after it), held
+        for the job: a checkpoint is deleted only when no job holds it and a newer one exists."""
         with self._pool_lock:
             if self._snapshot is None or self._snapshot[0] != self._generation:
                 self._snapshots_dir.mkdir(parents=True, exist_ok=True)
                 target = self._snapshots_dir / f"{self._generation}-{uuid.uuid4().hex[:8]}"
                 self._store.backup(str(target))
                 self._snapshot = (self._generation, str(target))
-            return self._snapshot[1]
+            path = self._snapshot[1]
+            self._snapshot_users[path] = self._snapshot_users.get(path, 0) + 1
+            return path
 
-    def _prune_snapshots(self, pool: QueryPool) -> None:
+    def _release_snapshot(self, path: str) -> None:
         with self._pool_lock:
-            keep = pool.snapshots_in_use() | ({self._snapshot[1]} if self._snapshot else set())
-            if not self._snapshots_dir.is_dir():
-                return
-            for entry in self._snapshots_dir.iterdir():
-                if str(entry) not in keep:
-                    shutil.rmtree(entry, ignore_errors=True)
+            self._snapshot_users[path] -= 1
+            current = self._snapshot[1] if self._snapshot else None
+            stale = [p for p, n in self._snapshot_users.items() if n == 0 and p != current]
+            for p in stale:
+                del self._snapshot_users[p]
+                shutil.rmtree(p, ignore_errors=True)
 
     # -- writes --------------------------------------------------------------------------------
     def _changed(self) -> None:

@@ -109,7 +109,8 @@ class QueryPool:
 
     def __init__(self, size: int) -> None:
         self._ctx = mp.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        # Last in, first out: a lone client keeps hitting the same warm worker.
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._closed = False
         self._lock = threading.Lock()
         self._all: set[_Worker] = set()
@@ -171,6 +172,10 @@ class QueryPool:
                 answered = False
             except (OSError, BrokenPipeError):
                 answered = True  # _exchange reports the broken worker
+            except asyncio.CancelledError:
+                # The caller went away mid-query: the worker's late answer must not reach the next job.
+                self._retire(worker)
+                raise
         finally:
             loop.remove_reader(fd)
         return self._exchange(worker, None, lambda: answered, timeout)
@@ -199,12 +204,10 @@ class QueryPool:
         if status == "syntax":
             raise QuerySyntaxError(f"SPARQL syntax error: {detail}", message_zh=f"SPARQL 语法错误：{detail}")
         if status == "error":
+            if "IO error" in detail or "Corruption" in detail:
+                raise StoreUnavailable(f"the store could not be read: {detail}", message_zh=f"存储读取失败：{detail}")
             raise BadInput(f"query failed: {detail}", message_zh=f"查询执行失败：{detail}")
         return SerializedResult(QueryForm(detail), body, media_type)
-
-    def snapshots_in_use(self) -> set[str]:
-        with self._lock:
-            return {w.snapshot for w in self._all}
 
     def close(self) -> None:
         self._closed = True
