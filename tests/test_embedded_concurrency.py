@@ -73,3 +73,31 @@ def test_a_cancelled_caller_does_not_hand_its_answer_to_the_next(store: Embedded
     answers = asyncio.run(scenario())
     assert all(b'"value":"7"' in body for body in answers), answers
     store.close()
+
+
+def test_a_long_query_does_not_keep_other_callers_waiting(tmp_path: Path) -> None:
+    """One configured worker busy with a long query: the pool grows and a quick query is answered."""
+    store = EmbeddedStore(tmp_path / "one", base_iri=BASE, query_workers=1)
+    data = " ".join(f"<{EX}s{i}> <{EX}p> {i} ." for i in range(400))
+    store.load([LoadSource(name="seed", format=ox.RdfFormat.TURTLE, data=data.encode(), graph=EX + "g")])
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    outcome: list[str] = []
+    thread = threading.Thread(
+        target=lambda: outcome.append(_run_expecting_timeout(store, runaway)),
+    )
+    thread.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    quick = store.execute(f"ASK {{ <{EX}s7> <{EX}p> 7 }}", formats=JSON, timeout=8)
+    assert b"true" in quick.body and time.monotonic() - started < 5
+    thread.join()
+    assert outcome == ["timeout"]
+    store.close()
+
+
+def _run_expecting_timeout(store: EmbeddedStore, query: str) -> str:
+    try:
+        store.execute(query, formats=JSON, timeout=8)
+    except CpmsError as exc:
+        return "timeout" if exc.status == 503 else str(exc)
+    return "answered"

@@ -105,15 +105,18 @@ class _Worker:
 
 
 class QueryPool:
-    """A fixed number of query processes; a job waits for a free one within its own time limit."""
+    """`size` query processes, growing to `max_size` while all are busy (long queries must not keep
+    everyone else waiting); a job waits for a free one within its own time limit."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, *, max_size: int | None = None) -> None:
         self._ctx = mp.get_context("spawn")
         # Last in, first out: a lone client keeps hitting the same warm worker.
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._closed = False
         self._lock = threading.Lock()
         self._all: set[_Worker] = set()
+        self._starting = 0
+        self._max = max(size, max_size if max_size is not None else 2 * size)
         for _ in range(size):
             self._add()
 
@@ -121,22 +124,39 @@ class QueryPool:
         worker = _Worker(self._ctx)
         with self._lock:
             self._all.add(worker)
+            self._starting = max(0, self._starting - 1)
         self._idle.put(worker)
+
+    def _grow(self) -> None:
+        """All workers busy: start one more in the background, up to the maximum."""
+        with self._lock:
+            if self._closed or len(self._all) + self._starting >= self._max:
+                return
+            self._starting += 1
+        threading.Thread(target=self._add, daemon=True).start()
+
+    @property
+    def size(self) -> int:
+        with self._lock:
+            return len(self._all)
 
     def _retire(self, worker: _Worker) -> None:
         with self._lock:
             self._all.discard(worker)
         worker.stop()
-        if not self._closed:
-            # Start the replacement off the request path: spawning takes a few hundred ms.
-            threading.Thread(target=self._add, daemon=True).start()
+        # The replacement starts off the request path: spawning takes a few hundred ms.
+        self._grow()
 
     def run(self, job: QueryJob, timeout: float) -> SerializedResult:
         deadline = time.monotonic() + timeout
         try:
-            worker = self._idle.get(timeout=timeout)
+            worker = self._idle.get_nowait()
         except queue.Empty:
-            raise _timeout(timeout) from None
+            self._grow()
+            try:
+                worker = self._idle.get(timeout=timeout)
+            except queue.Empty:
+                raise _timeout(timeout) from None
         return self._exchange(worker, job, lambda: worker.conn.poll(max(0.0, deadline - time.monotonic())), timeout)
 
     async def run_async(self, job: QueryJob, timeout: float) -> SerializedResult:
@@ -149,6 +169,7 @@ class QueryPool:
                 break
             except queue.Empty:
                 # All workers busy: wait on the loop (a thread each would crowd the loop's pool).
+                self._grow()
                 if time.monotonic() > deadline:
                     raise _timeout(timeout) from None
                 await asyncio.sleep(pause)
