@@ -22,6 +22,7 @@ from cpms_kg.store.base import (
     SerializedResult,
     Solutions,
     Store,
+    is_private_graph,
 )
 from cpms_kg.store.policy import QueryScope, scope_for_query
 from cpms_kg.store.query_pool import QueryJob, QueryPool
@@ -52,6 +53,7 @@ class EmbeddedStore(Store):
         self._pool_lock = threading.Lock()
         self._generation = 0
         self._graphs: list[str] | None = None
+        self._public: list[str] | None = None
         # Checkpoints for the query workers live beside the store (hard links need the same disk).
         self._snapshots_dir = path.with_name(path.name + ".snapshots")
         shutil.rmtree(self._snapshots_dir, ignore_errors=True)
@@ -159,6 +161,7 @@ class EmbeddedStore(Store):
     def _changed(self) -> None:
         self._generation += 1
         self._graphs = None
+        self._public = None
 
     def update(self, update: str, *, dataset: Dataset | None = None) -> None:
         text = with_using(update, dataset) if dataset is not None and not dataset.empty else update
@@ -272,7 +275,14 @@ class EmbeddedStore(Store):
     def named_graphs(self) -> list[str]:
         if self._graphs is None:
             self._graphs = sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+            self._public = None
         return self._graphs
+
+    def public_graphs(self) -> list[str]:
+        graphs = self.named_graphs()
+        if self._public is None:
+            self._public = [g for g in graphs if not is_private_graph(self.base_iri, g)]
+        return self._public
 
     def is_empty(self) -> bool:
         return next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is None

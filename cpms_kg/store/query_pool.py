@@ -16,9 +16,9 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -26,8 +26,9 @@ from cpms_kg.errors import BadInput, QuerySyntaxError, QueryTimeout, StoreUnavai
 from cpms_kg.store.base import QueryForm, SerializedResult
 
 
-@dataclass(frozen=True)
-class QueryJob:
+class QueryJob(NamedTuple):
+    """One query for a worker (a named tuple: built and pickled on every request)."""
+
     query: str
     default_graph: tuple[str, ...] | None
     named_graphs: tuple[str, ...] | None

@@ -6,6 +6,7 @@ a caller's request (which graphs it may see, whether it calls out), at microseco
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -93,7 +94,9 @@ class _Resolver:
         return self.prefixes.get(prefix, prefix + ":") + local
 
 
+@functools.lru_cache(maxsize=2048)
 def scan_query(text: str) -> QueryInfo:
+    """What the service must know of a query before it runs; cached, as clients repeat queries."""
     toks = tokens(text)
     resolver = _Resolver()
     form: QueryForm | None = None
