@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -58,9 +59,12 @@ def describe(store: Store, iri: str) -> list[ox.Triple]:
     return triples
 
 
+_UNSAFE = re.compile(r'[<>"{}|^`\\\x00-\x20]')
+
+
 def _safe(iri: str) -> str:
     # Path segments arrive percent-decoded; characters illegal in an IRI reference are re-encoded.
-    return "".join(f"%{ord(c):02X}" if c in '<>"{}|^`\\ ' or ord(c) < 0x21 else c for c in iri)
+    return _UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", iri)
 
 
 def page(store: Store, iri: str) -> ResourcePage:

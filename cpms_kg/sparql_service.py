@@ -116,10 +116,19 @@ def service_description(store: Store, settings: Settings, endpoint_url: str) -> 
     return triples
 
 
+def _namespace(iri: str) -> str:
+    return iri[: max(iri.rfind("/"), iri.rfind("#")) + 1]
+
+
 def serialize_triples(triples: list[ox.Triple], fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
     kwargs: dict[str, object] = {}
     if prefixes and fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-        used = {t.value for triple in triples for t in (triple.predicate, triple.object) if isinstance(t, ox.NamedNode)}
-        used |= {triple.subject.value for triple in triples if isinstance(triple.subject, ox.NamedNode)}
-        kwargs["prefixes"] = {p: ns for p, ns in prefixes.items() if any(iri.startswith(ns) for iri in used)}
+        # Only the prefixes in use: namespaces are what precedes an IRI's last '/' or '#'.
+        used = {
+            _namespace(t.value)
+            for tr in triples
+            for t in (tr.subject, tr.predicate, tr.object)
+            if isinstance(t, ox.NamedNode)
+        }
+        kwargs["prefixes"] = {p: ns for p, ns in prefixes.items() if ns in used}
     return ox.serialize(triples, format=fmt, **kwargs) or b""  # type: ignore[arg-type]
