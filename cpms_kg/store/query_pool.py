@@ -25,6 +25,9 @@ import pyoxigraph as ox
 from cpms_kg.errors import BadInput, QuerySyntaxError, QueryTimeout, StoreUnavailable
 from cpms_kg.store.base import QueryForm, SerializedResult
 
+GROW_AFTER = 1.0
+"""Seconds a worker must have been on one query before the pool adds a worker beside it."""
+
 
 class QueryJob(NamedTuple):
     """One query for a worker (a named tuple: built and pickled on every request)."""
@@ -92,6 +95,8 @@ def _worker_main(conn: Connection) -> None:
 class _Worker:
     def __init__(self, ctx: mp.context.SpawnContext) -> None:
         self.snapshot = ""
+        self.busy_since = 0.0
+        """When its current job was sent (monotonic seconds); 0 while idle."""
         self.conn, child = ctx.Pipe()
         self.process: BaseProcess = ctx.Process(target=_worker_main, args=(child,), daemon=True)
         self.process.start()
@@ -128,10 +133,15 @@ class QueryPool:
             self._starting = max(0, self._starting - 1)
         self._idle.put(worker)
 
-    def _grow(self) -> None:
-        """All workers busy: start one more in the background, up to the maximum."""
+    def _grow(self, *, replace: bool = False) -> None:
+        """Start one more worker in the background, up to the maximum: as a replacement, or when a
+        worker has been held by one query for a while (short bursts just queue: more processes
+        than cores would only slow everyone down)."""
         with self._lock:
             if self._closed or len(self._all) + self._starting >= self._max:
+                return
+            held = time.monotonic() - GROW_AFTER
+            if not replace and not any(0 < w.busy_since < held for w in self._all):
                 return
             self._starting += 1
         threading.Thread(target=self._add, daemon=True).start()
@@ -146,18 +156,18 @@ class QueryPool:
             self._all.discard(worker)
         worker.stop()
         # The replacement starts off the request path: spawning takes a few hundred ms.
-        self._grow()
+        self._grow(replace=True)
 
     def run(self, job: QueryJob, timeout: float) -> SerializedResult:
         deadline = time.monotonic() + timeout
-        try:
-            worker = self._idle.get_nowait()
-        except queue.Empty:
-            self._grow()
+        while True:
             try:
-                worker = self._idle.get(timeout=timeout)
+                worker = self._idle.get(timeout=min(0.25, max(0.0, deadline - time.monotonic())))
+                break
             except queue.Empty:
-                raise _timeout(timeout) from None
+                if time.monotonic() >= deadline:
+                    raise _timeout(timeout) from None
+                self._grow()
         return self._exchange(worker, job, lambda: worker.conn.poll(max(0.0, deadline - time.monotonic())), timeout)
 
     async def run_async(self, job: QueryJob, timeout: float) -> SerializedResult:
@@ -187,6 +197,7 @@ class QueryPool:
         try:
             try:
                 worker.snapshot = job.snapshot
+                worker.busy_since = time.monotonic()
                 worker.conn.send(job)
                 await asyncio.wait_for(ready, max(0.0, deadline - time.monotonic()))
                 answered = True
@@ -210,12 +221,14 @@ class QueryPool:
         try:
             if job is not None:
                 worker.snapshot = job.snapshot
+                worker.busy_since = time.monotonic()
                 worker.conn.send(job)
             if not wait():
                 self._retire(worker)
                 current = None
                 raise _timeout(timeout)
             status, detail, body, media_type = worker.conn.recv()
+            worker.busy_since = 0.0
         except (EOFError, OSError, BrokenPipeError) as exc:
             self._retire(worker)
             current = None
