@@ -1,0 +1,1 @@
+"""Standards as data: the model, its spreadsheet and RDF forms, demo standards."""
