@@ -20,6 +20,9 @@ from cpms_kg.errors import UsageError
 from cpms_kg.iris import graph_path
 from cpms_kg.namespaces import CPMS
 from cpms_kg.resources import ontology_file, scheme_file
+from cpms_kg.standards.demo import DEMO_STANDARDS
+from cpms_kg.standards.model import Standard
+from cpms_kg.standards.rdf import to_turtle
 from cpms_kg.store.base import LoadSource, Store
 
 META_GRAPH = graph_path("meta")
@@ -28,11 +31,12 @@ ONTOLOGY_GRAPH = graph_path("ontology")
 
 @dataclass(frozen=True)
 class Shipped:
-    """One shipped file and the graph it goes to (a path relative to the base IRI)."""
+    """One shipped piece of data and the graph it goes to (a path relative to the base IRI)."""
 
     name: str
-    file: Traversable
     graph: str
+    turtle: Callable[[str], bytes]
+    """Its Turtle under a base IRI (shipped files ignore the base: their IRIs are relative)."""
     demo: bool = False
 
 
@@ -46,14 +50,24 @@ class InitReport:
         return bool(self.loaded)
 
 
+def _file(file: Traversable) -> Callable[[str], bytes]:
+    return lambda _base: file.read_bytes()
+
+
+def _standard(standard: Standard) -> Callable[[str], bytes]:
+    return lambda base: to_turtle(standard, base).encode()
+
+
 def shipped_files(*, demo: bool = True) -> list[Shipped]:
-    items = [Shipped("cpms.ttl", ontology_file("cpms.ttl"), ONTOLOGY_GRAPH)]
-    items += [Shipped(s.file_name, scheme_file(s.file_name), s.graph) for s in SHIPPED]
+    items = [Shipped("cpms.ttl", ONTOLOGY_GRAPH, _file(ontology_file("cpms.ttl")))]
+    items += [Shipped(s.file_name, s.graph, _file(scheme_file(s.file_name))) for s in SHIPPED]
+    # The demo standards are generated from their code (cpms_kg/standards/demo.py), so they always
+    # match the model; their graphs are those of any imported standard version.
+    items += [
+        Shipped(s.key, graph_path("standard", s.info.id, s.info.version), _standard(s), demo=True)
+        for s in DEMO_STANDARDS
+    ]
     return [i for i in items if demo or not i.demo]
-
-
-def _digest(file: Traversable) -> str:
-    return hashlib.sha256(file.read_bytes()).hexdigest()
 
 
 def _recorded(store: Store) -> tuple[str | None, dict[str, str]]:
@@ -83,7 +97,8 @@ def initialise(store: Store, *, demo: bool = True, progress: Callable[[str], Non
     report = InitReport()
     for item in shipped_files(demo=demo):
         graph = store.base_iri + item.graph
-        digest = _digest(item.file)
+        data = item.turtle(store.base_iri)
+        digest = hashlib.sha256(data).hexdigest()
         if hashes.get(graph) == digest:
             report.unchanged.append(item.name)
             continue
@@ -92,7 +107,7 @@ def initialise(store: Store, *, demo: bool = True, progress: Callable[[str], Non
         source = LoadSource(
             name=item.name,
             format=ox.RdfFormat.TURTLE,
-            data=item.file.read_bytes(),
+            data=data,
             graph=graph,
             base_iri=store.base_iri,
         )

@@ -1,4 +1,4 @@
-"""The `cpms-kg` command line: serve, init, load, query, classification import.
+"""The `cpms-kg` command line: serve, init, load, query, classification import, standard ....
 
 Exit codes: 0 success, 2 bad input or usage (message names file, line or row), 1 other failures.
 """
@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import pyoxigraph as ox
 import typer
 
+from cpms_kg import cli_standard
+from cpms_kg.cli_common import BaseOpt, EndpointOpt, GraphStoreOpt, StoreOpt, UpdateOpt, settings_from_flags
+from cpms_kg.cli_common import fail as _fail
+from cpms_kg.cli_common import say as _say
 from cpms_kg.errors import CpmsError, UsageError
-from cpms_kg.settings import Settings
 from cpms_kg.store import Store, open_store
 
 app = typer.Typer(
@@ -26,45 +29,7 @@ classification_app = typer.Typer(
     help="classification schemes (GB/T 7635, CPC, HS, ...) · 分类体系", no_args_is_help=True
 )
 app.add_typer(classification_app, name="classification")
-
-StoreOpt = Annotated[Path | None, typer.Option("--store", help="embedded store directory [CPMS_KG_STORE]")]
-EndpointOpt = Annotated[str | None, typer.Option("--endpoint", help="remote SPARQL query endpoint [CPMS_KG_ENDPOINT]")]
-UpdateOpt = Annotated[str | None, typer.Option("--update-endpoint", help="remote SPARQL update endpoint")]
-GraphStoreOpt = Annotated[str | None, typer.Option("--graph-store", help="remote Graph Store Protocol URL")]
-BaseOpt = Annotated[str | None, typer.Option("--base-iri", help="base IRI of instance data [CPMS_KG_BASE_IRI]")]
-
-
-def _settings(
-    store: Path | None,
-    endpoint: str | None,
-    update_endpoint: str | None,
-    graph_store: str | None,
-    base_iri: str | None,
-    **more: Any,
-) -> Settings:
-    return Settings.from_env(
-        store=store,
-        endpoint=endpoint,
-        update_endpoint=update_endpoint,
-        graph_store=graph_store,
-        base_iri=base_iri,
-        **more,
-    )
-
-
-def _say(en: str, zh: str) -> None:
-    typer.echo(f"{zh}\n{en}", err=True)
-
-
-def _fail(exc: CpmsError) -> typer.Exit:
-    typer.echo(f"错误 error: {exc.message}", err=True)
-    if exc.message_zh and exc.message_zh != exc.message:
-        typer.echo(f"        {exc.message_zh}", err=True)
-    for problem in exc.problems[:50]:
-        typer.echo(f"  - {problem}", err=True)
-    if len(exc.problems) > 50:
-        typer.echo(f"  ... {len(exc.problems) - 50} more / 另有 {len(exc.problems) - 50} 条", err=True)
-    return typer.Exit(2 if exc.status < 500 else 1)
+app.add_typer(cli_standard.app, name="standard")
 
 
 class _Progress:
@@ -110,7 +75,7 @@ def serve(
     from cpms_kg_api import create_app
 
     try:
-        settings = _settings(store, endpoint, update_endpoint, graph_store, base_iri, host=host, port=port)
+        settings = settings_from_flags(store, endpoint, update_endpoint, graph_store, base_iri, host=host, port=port)
         opened = open_store(settings)
         _init(opened, demo)
     except CpmsError as exc:
@@ -137,7 +102,7 @@ def init(
 ) -> None:
     """Initialise the store with the ontology and classifications (idempotent). 初始化存储。"""
     try:
-        opened = open_store(_settings(store, endpoint, update_endpoint, graph_store, base_iri))
+        opened = open_store(settings_from_flags(store, endpoint, update_endpoint, graph_store, base_iri))
         try:
             _init(opened, demo)
         finally:
@@ -162,7 +127,7 @@ def load(
     from cpms_kg.rdfio import source_from_path
 
     try:
-        settings = _settings(store, endpoint, update_endpoint, graph_store, base_iri)
+        settings = settings_from_flags(store, endpoint, update_endpoint, graph_store, base_iri)
         sources = [source_from_path(f, graph=graph, base_iri=f.resolve().as_uri()) for f in files]
         opened = open_store(settings)
         try:
@@ -201,7 +166,7 @@ def query(
             if not path.is_file():
                 raise UsageError(f"{path}: no such file", message_zh=f"{path}：文件不存在")
             text = path.read_text(encoding="utf-8")
-        settings = _settings(store, endpoint, update_endpoint, graph_store, base_iri)
+        settings = settings_from_flags(store, endpoint, update_endpoint, graph_store, base_iri)
         opened = open_store(settings)
         try:
             result = run_query(opened, settings, text, accept=accept_for(format))
@@ -228,7 +193,7 @@ def classification_import(
 
     try:
         imported = import_table(file, scheme)
-        settings = _settings(store, endpoint, update_endpoint, graph_store, base_iri)
+        settings = settings_from_flags(store, endpoint, update_endpoint, graph_store, base_iri)
         opened = open_store(settings)
         try:
             graph = settings.base_iri + imported.graph

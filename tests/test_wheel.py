@@ -47,6 +47,8 @@ def test_wheel_contents(wheel: Path) -> None:
         "cpms_kg/ontology/schemes/hs2017-cpc21.ttl",
         "cpms_kg/ontology/schemes/units.ttl",
         "cpms_kg/shapes/classification.ttl",
+        "cpms_kg/shapes/standard.ttl",
+        "cpms_kg/standards/model.py",
         "cpms_kg_api/__init__.py",
     ):
         assert shipped in names, shipped

@@ -73,28 +73,28 @@ class StandardDiff:
     migration: MigrationMap = field(default_factory=MigrationMap)
 
     def as_json(self) -> dict[str, Any]:
-        result: dict[str, Any] = _plain(self)
+        result: dict[str, Any] = plain(self)
         return result
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     return value if value is None or isinstance(value, str | int | float | bool) else str(value)
 
 
 def _field_changes(old: Any, new: Any, skip: tuple[str, ...] = ()) -> tuple[FieldChange, ...]:
     a, b = asdict(old), asdict(new)
     return tuple(
-        FieldChange(name, _plain(a[name]), _plain(b[name])) for name in a if name not in skip and a[name] != b[name]
+        FieldChange(name, plain(a[name]), plain(b[name])) for name in a if name not in skip and a[name] != b[name]
     )
 
 

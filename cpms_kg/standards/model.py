@@ -185,4 +185,5 @@ def code_path(standard_id: str, version: str, list_id: str, code: str) -> str:
 
 
 def requirement_path(standard_id: str, version: str, requirement: Requirement) -> str:
-    return item_path(standard_id, version, "requirement", f"{requirement.category}--{requirement.attribute}")
+    # Two segments: joining the codes with a separator could make two requirements collide.
+    return f"{item_path(standard_id, version, 'requirement', requirement.category)}/{segment(requirement.attribute)}"

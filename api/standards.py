@@ -1,0 +1,60 @@
+"""Standards REST routes: list, one standard, one version, its SHACL shapes, and version diffs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from cpms_kg import conneg
+from cpms_kg.errors import NotFound
+from cpms_kg.standards import api_view, service
+from cpms_kg.standards.rdf import list_standards, load_standard
+
+from .deps import StoreDep
+
+router = APIRouter(prefix="/api/standards", tags=["standards"])
+
+
+@router.get("", summary="Standards and their versions")
+def standards(store: StoreDep) -> dict[str, Any]:
+    return {"standards": [api_view.listing(s) for s in list_standards(store)]}
+
+
+@router.get("/{standard_id}", summary="One standard and its versions")
+def standard(standard_id: str, store: StoreDep) -> dict[str, Any]:
+    for found in list_standards(store):
+        if found.id == standard_id:
+            return api_view.listing(found)
+    raise NotFound(f"no standard {standard_id!r}", message_zh=f"没有标准 {standard_id!r}")
+
+
+@router.get("/{standard_id}/versions/{version}", summary="A version: metadata, categories, attributes, code lists")
+def version(standard_id: str, version: str, store: StoreDep) -> dict[str, Any]:
+    return api_view.full(load_standard(store, standard_id, version), store.base_iri)
+
+
+@router.get("/{standard_id}/versions/{version}/shapes", summary="The version's SHACL shapes (Turtle or JSON-LD)")
+async def shapes(standard_id: str, version: str, request: Request, store: StoreDep) -> Response:
+    accept = request.headers.get("accept")
+    fmt = conneg.graph_format(accept)
+    if fmt is None:
+        raise conneg.not_acceptable(accept, conneg.GRAPH_OFFERS)
+    turtle = await run_in_threadpool(service.shapes, store, f"{standard_id}@{version}")
+    if fmt is ox.RdfFormat.TURTLE:
+        return Response(turtle, media_type=fmt.media_type)
+    triples = [q.triple for q in ox.parse(turtle, ox.RdfFormat.TURTLE)]
+    return Response(ox.serialize(triples, format=fmt), media_type=fmt.media_type)
+
+
+@router.get("/{standard_id}/diff", summary="Per-item differences between two versions, with the migration map")
+def version_diff(
+    standard_id: str,
+    store: StoreDep,
+    old: Annotated[str, Query(alias="from", description="the older version")],
+    new: Annotated[str, Query(alias="to", description="the newer version")],
+) -> dict[str, Any]:
+    return service.compare(store, standard_id, old, new).as_json()

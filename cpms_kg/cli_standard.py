@@ -1,0 +1,204 @@
+"""`cpms-kg standard ...`: standards as data from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cpms_kg.cli_common import BaseOpt, EndpointOpt, GraphStoreOpt, StoreOpt, UpdateOpt, fail, open_from_flags, say
+from cpms_kg.errors import CpmsError, UsageError
+
+app = typer.Typer(help="standards as data · 标准数据", no_args_is_help=True)
+
+
+def _report_quality(report: object) -> None:
+    from cpms_kg.standards.quality import QualityReport
+
+    assert isinstance(report, QualityReport)
+    if not report.results:
+        say(f"{report.standard}: passes its quality checks", f"{report.standard}：通过质量检查")
+        return
+    for r in report.results:
+        target = r.focus.rsplit("/", 1)[-1]
+        typer.echo(f"  [{r.rule} {r.severity}] {target}: {r.message_zh}\n      {r.message_en}", err=True)
+    n = len(report.results)
+    say(f"{report.standard}: {n} quality finding(s)", f"{report.standard}：{n} 条质量问题")
+
+
+@app.command("list")
+def list_(
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    update_endpoint: UpdateOpt = None,
+    graph_store: GraphStoreOpt = None,
+    base_iri: BaseOpt = None,
+) -> None:
+    """List standards and their versions. 列出标准及其版本。"""
+    from cpms_kg.standards.rdf import list_standards
+
+    try:
+        with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
+            for s in list_standards(opened):
+                versions = ", ".join(f"{v.version} ({v.status.value})" for v in s.versions)
+                typer.echo(f"{s.id}\t{s.latest.title.zh} / {s.latest.title.en}\t{versions}")
+    except CpmsError as exc:
+        raise fail(exc) from None
+
+
+@app.command()
+def show(
+    key: Annotated[str, typer.Argument(metavar="ID[@VERSION]")],
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    update_endpoint: UpdateOpt = None,
+    graph_store: GraphStoreOpt = None,
+    base_iri: BaseOpt = None,
+) -> None:
+    """Show a version's metadata and counts as JSON. 显示标准版本。"""
+    from cpms_kg.standards.api_view import summary
+    from cpms_kg.standards.service import load
+
+    try:
+        with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
+            typer.echo(json.dumps(summary(load(opened, key), opened.base_iri), ensure_ascii=False, indent=2))
+    except CpmsError as exc:
+        raise fail(exc) from None
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="XLSX workbook, CSV folder or .zip (see README: standard template)")],
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    update_endpoint: UpdateOpt = None,
+    graph_store: GraphStoreOpt = None,
+    base_iri: BaseOpt = None,
+) -> None:
+    """Import a standard version from the spreadsheet template; runs its quality check. 导入标准。"""
+    from cpms_kg.standards.service import import_file
+
+    try:
+        with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
+            result = import_file(opened, file)
+    except CpmsError as exc:
+        raise fail(exc) from None
+    verb = ("replaced", "已替换") if result.replaced else ("imported", "已导入")
+    say(f"{verb[0]} {result.standard.key}", f"{verb[1]} {result.standard.key}")
+    _report_quality(result.quality)
+
+
+@app.command()
+def export(
+    key: Annotated[str, typer.Argument(metavar="ID[@VERSION]")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="file (xlsx, ttl, jsonld) or folder (csv)")],
+    format: Annotated[str, typer.Option("--format", help="xlsx | csv | ttl | jsonld")] = "xlsx",
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    update_endpoint: UpdateOpt = None,
+    graph_store: GraphStoreOpt = None,
+    base_iri: BaseOpt = None,
+) -> None:
+    """Export a version as a spreadsheet or RDF. 导出标准。"""
+    from cpms_kg.standards.service import export as run
+
+    try:
+        if format not in ("xlsx", "csv", "ttl", "jsonld"):
+            raise UsageError(
+                f"--format must be xlsx, csv, ttl or jsonld, not {format!r}",
+                message_zh="--format 须为 xlsx、csv、ttl 或 jsonld",
+            )
+        with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
+            standard = run(opened, key, format, out)  # type: ignore[arg-type]
+    except CpmsError as exc:
+        raise fail(exc) from None
+    say(f"exported {standard.key} to {out}", f"已将 {standard.key} 导出到 {out}")
+
+
+@app.command()
+def check(
+    key: Annotated[str, typer.Argument(metavar="ID[@VERSION]")],
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    update_endpoint: UpdateOpt = None,
+    graph_store: GraphStoreOpt = None,
+    base_iri: BaseOpt = None,
+) -> None:
+    """Check a version against the standard quality shapes; exit 1 on violations. 质量检查。"""
+    from cpms_kg.standards.service import check as run
+
+    try:
+        with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
+            report = run(opened, key)
+    except CpmsError as exc:
+        raise fail(exc) from None
+    _report_quality(report)
+    if not report.conforms:
+        raise typer.Exit(1)
+
+
+@app.command()
+def shapes(
+    key: Annotated[str, typer.Argument(metavar="ID[@VERSION]")],
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    update_endpoint: UpdateOpt = None,
+    graph_store: GraphStoreOpt = None,
+    base_iri: BaseOpt = None,
+) -> None:
+    """Print the version's compiled SHACL shapes (Turtle). 输出 SHACL 形状。"""
+    from cpms_kg.standards.service import shapes as run
+
+    try:
+        with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
+            sys.stdout.write(run(opened, key))
+    except CpmsError as exc:
+        raise fail(exc) from None
+
+
+@app.command()
+def diff(
+    standard_id: Annotated[str, typer.Argument(metavar="ID")],
+    old: Annotated[str, typer.Argument(metavar="V1")],
+    new: Annotated[str, typer.Argument(metavar="V2")],
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    update_endpoint: UpdateOpt = None,
+    graph_store: GraphStoreOpt = None,
+    base_iri: BaseOpt = None,
+) -> None:
+    """Per-item differences and the migration map, as JSON. 版本差异。"""
+    from cpms_kg.standards.service import compare
+
+    try:
+        with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
+            result = compare(opened, standard_id, old, new)
+    except CpmsError as exc:
+        raise fail(exc) from None
+    typer.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+
+
+@app.command()
+def status(
+    key: Annotated[str, typer.Argument(metavar="ID@VERSION")],
+    target: Annotated[
+        str, typer.Argument(metavar="STATUS", help="draft, consensus, under-review, published-provincial, ...")
+    ],
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    update_endpoint: UpdateOpt = None,
+    graph_store: GraphStoreOpt = None,
+    base_iri: BaseOpt = None,
+) -> None:
+    """Move a version one lifecycle step (publishing needs a clean quality check). 变更状态。"""
+    from cpms_kg.standards.service import set_status, status_from_text
+
+    try:
+        with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
+            updated = set_status(opened, key, status_from_text(target))
+    except CpmsError as exc:
+        raise fail(exc) from None
+    say(f"{updated.key} is now {updated.info.status.value}", f"{updated.key} 状态已变更为 {updated.info.status.value}")

@@ -1,0 +1,137 @@
+"""Standards in the store: import, export, check, compile, diff, and lifecycle steps.
+
+Each version lives in its own named graph, `{base}graph/standard/{id}/{version}`, so importing a
+version replaces exactly that graph in one step and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+import pyoxigraph as ox
+
+from cpms_kg.errors import BadInput, NotFound, UsageError
+from cpms_kg.iris import graph_path
+from cpms_kg.namespaces import QUDT, SKOS
+from cpms_kg.standards.diff import StandardDiff, diff
+from cpms_kg.standards.lifecycle import check_editable, check_transition
+from cpms_kg.standards.model import Standard, Status
+from cpms_kg.standards.quality import QualityReport, check_standard
+from cpms_kg.standards.rdf import load_standard, to_jsonld, to_turtle
+from cpms_kg.standards.shapes import shapes_turtle
+from cpms_kg.standards.spreadsheet import read_standard, write_standard
+from cpms_kg.store.base import LoadSource, Store
+
+ExportFormat = Literal["xlsx", "csv", "ttl", "jsonld"]
+
+
+def version_graph(base_iri: str, standard_id: str, version: str) -> str:
+    return base_iri + graph_path("standard", standard_id, version)
+
+
+def parse_key(key: str) -> tuple[str, str | None]:
+    """`ID` or `ID@VERSION`."""
+    standard_id, _, version = key.partition("@")
+    if not standard_id:
+        raise UsageError(f"not a standard: {key!r} (use ID or ID@VERSION)", message_zh=f"无效的标准标识：{key!r}")
+    return standard_id, version or None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    standard: Standard
+    quality: QualityReport
+    replaced: bool
+
+
+def _existing(store: Store, standard: Standard) -> Standard | None:
+    try:
+        return load_standard(store, standard.info.id, standard.info.version)
+    except NotFound:
+        return None
+
+
+def save(store: Store, standard: Standard, *, name: str = "standard") -> ImportResult:
+    """Writes a version's graph; a published version cannot be overwritten by a different one."""
+    existing = _existing(store, standard)
+    if existing is not None and existing != standard:
+        check_editable(existing.info.status)
+    graph = version_graph(store.base_iri, standard.info.id, standard.info.version)
+    turtle = to_turtle(standard, store.base_iri)
+    store.replace_graph(graph, LoadSource(name=name, format=ox.RdfFormat.TURTLE, data=turtle.encode(), graph=graph))
+    return ImportResult(standard, check_standard(store, standard), existing is not None)
+
+
+def import_file(store: Store, path: Path) -> ImportResult:
+    """Reads an XLSX workbook, a CSV folder or .zip; every problem is reported and nothing is stored."""
+    return save(store, read_standard(path), name=str(path))
+
+
+def export(store: Store, key: str, fmt: ExportFormat, out: Path) -> Standard:
+    standard = load(store, key)
+    if fmt in ("xlsx", "csv"):
+        write_standard(standard, out, format=fmt)
+    elif fmt == "ttl":
+        out.write_text(to_turtle(standard, store.base_iri), encoding="utf-8")
+    elif fmt == "jsonld":
+        out.write_text(to_jsonld(standard, store.base_iri), encoding="utf-8")
+    else:
+        raise UsageError(f"unknown export format {fmt!r}", message_zh=f"未知的导出格式 {fmt!r}")
+    return standard
+
+
+def load(store: Store, key: str) -> Standard:
+    standard_id, version = parse_key(key)
+    return load_standard(store, standard_id, version)
+
+
+def check(store: Store, key: str) -> QualityReport:
+    return check_standard(store, load(store, key))
+
+
+def unit_symbols(store: Store, standard: Standard) -> dict[str, str]:
+    units = sorted({a.unit for a in standard.attributes if a.unit})
+    if not units:
+        return {}
+    scheme = store.base_iri + "classification/units"
+    rows = store.select(
+        f"""SELECT ?code ?symbol WHERE {{ ?u <{SKOS}inScheme> <{scheme}> ; <{SKOS}notation> ?code ;
+              <{QUDT}symbol> ?symbol . VALUES ?code {{ {" ".join(json.dumps(u) for u in units)} }} }}"""
+    )
+    return {r["code"].value: r["symbol"].value for r in rows}  # type: ignore[union-attr]
+
+
+def shapes(store: Store, key: str) -> str:
+    standard = load(store, key)
+    return shapes_turtle(standard, store.base_iri, unit_symbols=unit_symbols(store, standard))
+
+
+def compare(store: Store, standard_id: str, old: str, new: str) -> StandardDiff:
+    return diff(load_standard(store, standard_id, old), load_standard(store, standard_id, new))
+
+
+def set_status(store: Store, key: str, target: Status) -> Standard:
+    """One lifecycle step; publishing needs a version that passes its quality shapes."""
+    standard = load(store, key)
+    problems = 0
+    if target in (Status.PUBLISHED_PROVINCIAL, Status.PUBLISHED_NATIONAL):
+        problems = sum(1 for r in check_standard(store, standard).results if r.severity == "Violation")
+    check_transition(standard.info.status, target, quality_problems=problems)
+    updated = replace(standard, info=replace(standard.info, status=target))
+    graph = version_graph(store.base_iri, standard.info.id, standard.info.version)
+    turtle = to_turtle(updated, store.base_iri)
+    store.replace_graph(graph, LoadSource(name=key, format=ox.RdfFormat.TURTLE, data=turtle.encode(), graph=graph))
+    return updated
+
+
+def status_from_text(text: str) -> Status:
+    try:
+        return Status(text)
+    except ValueError:
+        known = ", ".join(s.value for s in Status)
+        raise BadInput(
+            f"unknown status {text!r}; one of {known}", message_zh=f"未知状态 {text!r}；可选：{known}"
+        ) from None
