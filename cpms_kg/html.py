@@ -66,7 +66,7 @@ def _term(base_iri: str, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Tri
     return f'<span class="iri">{escape(str(term))}</span>'
 
 
-def _shell(title: str, body: str) -> str:
+def shell(title: str, body: str) -> str:
     return (
         '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
@@ -124,7 +124,7 @@ def resource_page(base_iri: str, page: ResourcePage, path: str) -> str:
             name = _bi(zh_name, en_name) if zh_name else f'<span class="iri">{escape(en_name)}</span>'
             rows += f"<tr><td>{name}</td><td>{_term(base_iri, value.term, value.link)}</td></tr>"
         parts.append(f"<section><h2>{_bi('属性', 'Properties')}</h2><table>{rows}</table></section>")
-    return _shell(title, "".join(parts))
+    return shell(title, "".join(parts))
 
 
 def home_page(schemes: list[tuple[str, str, str, int]], graphs: int, base_iri: str) -> str:
@@ -150,7 +150,7 @@ def home_page(schemes: list[tuple[str, str, str, int]], graphs: int, base_iri: s
         f'<p class="iri">{_bi("实例数据基础 IRI", "Instance base IRI")}: {escape(base_iri)} · '
         f"{_bi('命名图', 'named graphs')}: {graphs}</p></section>"
     )
-    return _shell("cpms-kg", body)
+    return shell("cpms-kg", body)
 
 
 def error_page(status: int, message: str, message_zh: str) -> str:
@@ -158,4 +158,4 @@ def error_page(status: int, message: str, message_zh: str) -> str:
         f'<h1>{status}</h1><section><p lang="zh">{escape(message_zh)}</p>'
         f'<p lang="en" class="en">{escape(message)}</p></section>'
     )
-    return _shell(f"{status}", body)
+    return shell(f"{status}", body)

@@ -126,3 +126,16 @@ def test_standard_items_dereference(server: Server) -> None:
     assert (rdflib.URIRef(BASE + attribute), rdflib.RDF.type, None) in graph
     page = httpx.get(f"{server.url}/id/standard/{BEARINGS}/1.0/category/RB01", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "球轴承" in page.text
+
+
+def test_version_page_shows_tree_attributes_units_and_code_lists(server: Server) -> None:
+    page = httpx.get(f"{server.url}/id/standard/{BEARINGS}/1.0", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    text = page.text
+    assert "深沟球轴承" in text and "Deep groove ball bearings" in text
+    assert f'href="/id/standard/{BEARINGS}/1.0/category/RB0101"' in text
+    assert f'href="/id/standard/{BEARINGS}/1.0/attribute/bore_diameter"' in text
+    assert "<td>mm</td>" in text and "kN" in text
+    assert f'href="/id/standard/{BEARINGS}/1.0/codelist/' in text
+    turtle = httpx.get(f"{server.url}/id/standard/{BEARINGS}/1.0", headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200 and "StandardVersion" in turtle.text
