@@ -7,11 +7,14 @@ from typing import Annotated, Any
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from cpms_kg import conneg
 from cpms_kg.errors import NotFound
+from cpms_kg.namespaces import PREFIXES
+from cpms_kg.sparql_service import serialize_triples
 from cpms_kg.standards import api_view, service
+from cpms_kg.standards.diff_rdf import diff_triples
 from cpms_kg.standards.rdf import list_standards, load_standard
 
 from .deps import StoreDep
@@ -50,11 +53,27 @@ async def shapes(standard_id: str, version: str, request: Request, store: StoreD
     return Response(ox.serialize(triples, format=fmt), media_type=fmt.media_type)
 
 
-@router.get("/{standard_id}/diff", summary="Per-item differences between two versions, with the migration map")
+_DIFF_OFFERS = (conneg.Offer("application/json", "JSON"), *conneg.GRAPH_OFFERS)
+
+
+@router.get(
+    "/{standard_id}/diff",
+    summary="Per-item differences between two versions with the migration map (JSON, or RDF by Accept)",
+)
 def version_diff(
     standard_id: str,
+    request: Request,
     store: StoreDep,
     old: Annotated[str, Query(alias="from", description="the older version")],
     new: Annotated[str, Query(alias="to", description="the newer version")],
-) -> dict[str, Any]:
-    return service.compare(store, standard_id, old, new).as_json()
+) -> Response:
+    accept = request.headers.get("accept")
+    offer = conneg.negotiate(accept, _DIFF_OFFERS)
+    if offer is None:
+        raise conneg.not_acceptable(accept, _DIFF_OFFERS)
+    result = service.compare(store, standard_id, old, new)
+    if offer.key == "JSON":
+        return JSONResponse(result.as_json())
+    fmt = getattr(ox.RdfFormat, offer.key)
+    triples = diff_triples(result, store.base_iri)
+    return Response(serialize_triples(triples, fmt, PREFIXES), media_type=fmt.media_type)

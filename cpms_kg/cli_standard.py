@@ -164,21 +164,35 @@ def diff(
     standard_id: Annotated[str, typer.Argument(metavar="ID")],
     old: Annotated[str, typer.Argument(metavar="V1")],
     new: Annotated[str, typer.Argument(metavar="V2")],
+    format: Annotated[str, typer.Option("--format", help="json | ttl")] = "json",
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
     update_endpoint: UpdateOpt = None,
     graph_store: GraphStoreOpt = None,
     base_iri: BaseOpt = None,
 ) -> None:
-    """Per-item differences and the migration map, as JSON. 版本差异。"""
+    """Per-item differences and the migration map, as JSON or Turtle. 版本差异。"""
     from cpms_kg.standards.service import compare
 
+    if format not in ("json", "ttl"):
+        raise fail(UsageError(f"--format must be json or ttl, not {format!r}", message_zh="--format 须为 json 或 ttl"))
     try:
         with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
             result = compare(opened, standard_id, old, new)
     except CpmsError as exc:
         raise fail(exc) from None
-    typer.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    if format == "ttl":
+        import pyoxigraph as ox
+
+        from cpms_kg.namespaces import PREFIXES
+        from cpms_kg.sparql_service import serialize_triples
+        from cpms_kg.standards.diff_rdf import diff_triples
+
+        sys.stdout.write(
+            serialize_triples(diff_triples(result, opened.base_iri), ox.RdfFormat.TURTLE, PREFIXES).decode()
+        )
+    else:
+        typer.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
 
 
 @app.command()

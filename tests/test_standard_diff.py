@@ -72,3 +72,23 @@ def test_json_form() -> None:
     assert "bore_diameter" in text and data["migration"]["renamed_attributes"] == [
         {"old": "inner_diameter", "new": "bore_diameter"}
     ]
+
+
+def test_rdf_form_uses_declared_terms_and_links_renames() -> None:
+    import rdflib
+
+    from cpms_kg.namespaces import CPMS
+    from cpms_kg.standards.diff_rdf import diff_triples
+    from cpms_kg.standards.model import item_path
+    from tests.conftest import BASE, ROOT
+
+    triples = diff_triples(diff(STANDARD, second_version()), BASE)
+    graph = rdflib.Graph().parse(data="\n".join(f"{t} ." for t in triples), format="nt")
+    onto = rdflib.Graph().parse(ROOT / "ontology" / "cpms.ttl", format="turtle")
+    used = {t for triple in graph for t in triple if isinstance(t, rdflib.URIRef) and str(t).startswith(str(CPMS))}
+    assert used and all((term, None, None) in onto for term in used)
+    renamed = rdflib.URIRef(BASE + item_path("t-bearings", "1.1", "attribute", "bore_diameter"))
+    original = rdflib.URIRef(BASE + item_path("t-bearings", "1.0", "attribute", "inner_diameter"))
+    assert (renamed, rdflib.DCTERMS.replaces, original) in graph
+    kinds = {str(o) for o in graph.objects(None, rdflib.URIRef(str(CPMS.changeKind)))}
+    assert kinds == {"added", "removed", "changed", "renamed", "moved", "unit-changed"}

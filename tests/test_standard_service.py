@@ -70,6 +70,9 @@ def test_new_version_diff_and_lifecycle(store_dir: Path, tmp_path: Path) -> None
     assert result["migration"]["renamed_attributes"] == [{"old": "bore_diameter", "new": "inner_diameter"}]
     kinds = {(c["kind"], c["key"], c["change"]) for c in result["changes"]}
     assert ("attribute", "bore_diameter", "removed") in kinds and ("attribute", "inner_diameter", "added") in kinds
+    turtle = cli("standard", "diff", BEARINGS, "1.0", "1.1", "--format", "ttl", "--store", str(store_dir), check=True)
+    graph = rdflib.Graph().parse(data=turtle.stdout, format="turtle")
+    assert (None, rdflib.DCTERMS.replaces, None) in graph
     refused = cli("standard", "status", f"{BEARINGS}@1.1", "published-provincial", "--store", str(store_dir))
     assert refused.returncode == 2 and "draft" in refused.stderr
     assert cli("standard", "status", f"{BEARINGS}@1.1", "consensus", "--store", str(store_dir)).returncode == 0
@@ -139,3 +142,15 @@ def test_version_page_shows_tree_attributes_units_and_code_lists(server: Server)
     assert f'href="/id/standard/{BEARINGS}/1.0/codelist/' in text
     turtle = httpx.get(f"{server.url}/id/standard/{BEARINGS}/1.0", headers={"Accept": "text/turtle"})
     assert turtle.status_code == 200 and "StandardVersion" in turtle.text
+
+
+def test_diff_in_rdf_over_rest(server: Server) -> None:
+    response = httpx.get(
+        f"{server.url}/api/standards/{BEARINGS}/diff",
+        params={"from": "1.0", "to": "1.0"},
+        headers={"Accept": "text/turtle"},
+    )
+    assert response.headers["content-type"].startswith("text/turtle")
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    diff_type = rdflib.URIRef("https://w3id.org/cpms-kg/ontology#VersionDiff")
+    assert len(list(graph.subjects(rdflib.RDF.type, diff_type))) == 1
