@@ -94,7 +94,10 @@ def import_(
 @app.command()
 def export(
     key: Annotated[str, typer.Argument(metavar="ID[@VERSION]")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="file (xlsx, ttl, jsonld) or folder (csv)")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="file (xlsx, ttl, jsonld) or folder (csv); default ID-VERSION.EXT here"),
+    ] = None,
     format: Annotated[str, typer.Option("--format", help="xlsx | csv | ttl | jsonld")] = "xlsx",
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
@@ -112,6 +115,12 @@ def export(
                 message_zh="--format 须为 xlsx、csv、ttl 或 jsonld",
             )
         with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
+            if out is None:
+                from cpms_kg.standards.service import load
+
+                found = load(opened, key)
+                suffix = "" if format == "csv" else f".{format}"
+                out = Path(f"{found.info.id}-{found.info.version}{suffix}")
             standard = run(opened, key, format, out)  # type: ignore[arg-type]
     except CpmsError as exc:
         raise fail(exc) from None

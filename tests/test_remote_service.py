@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -112,3 +113,21 @@ def test_writes_and_cli_against_the_remote(remote: tuple[Server, OxigraphServer]
         check=True,
     )
     assert rows.stdout.splitlines() == ["o", "1"]
+
+
+def test_standards_on_the_remote_store(remote: tuple[Server, OxigraphServer], tmp_path: Path) -> None:
+    _, oxigraph = remote
+    listed = cli("standard", "list", *oxigraph.flags(), check=True).stdout
+    assert "zj-rolling-bearings" in listed and "zj-fasteners" in listed
+    assert cli("standard", "check", "zj-fasteners", *oxigraph.flags()).returncode == 0
+    exported = subprocess_in(
+        tmp_path, "standard", "export", "zj-rolling-bearings", "--format", "xlsx", *oxigraph.flags()
+    )
+    assert exported.returncode == 0, exported.stderr
+    assert (tmp_path / "zj-rolling-bearings-1.0.xlsx").stat().st_size > 5000
+
+
+def subprocess_in(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    from tests.conftest import BIN
+
+    return subprocess.run([str(BIN / "cpms-kg"), *args], cwd=folder, capture_output=True, text=True, timeout=300)
