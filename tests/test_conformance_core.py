@@ -1,0 +1,79 @@
+"""Products to RDF, validation with the reference engine, findings located at their source cells."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import rdflib
+
+from cpms_kg.conformance.engine import PyshaclEngine
+from cpms_kg.conformance.products import Cell, ProductRecord, literal, product_graph, product_iri
+from cpms_kg.conformance.report import ConformanceReport, findings_csv, locate, shacl_report, summary, text
+from cpms_kg.standards.model import Datatype
+from cpms_kg.standards.shapes import compile_shapes
+from tests.conftest import BASE
+from tests.standard_examples import STANDARD
+
+RECORDS = [
+    ProductRecord(
+        2,
+        "P-1",
+        "B11",
+        (
+            Cell("designation", "6205", "型号"),
+            Cell("inner_diameter", "25", "内径"),
+            Cell("balls", "9", "钢球数"),
+            Cell("seal", "2RS", "密封"),
+        ),
+    ),
+    ProductRecord(
+        3,
+        "P-2",
+        "B11",
+        (Cell("designation", "62x5", "型号"), Cell("inner_diameter", "twenty", "内径"), Cell("seal", "3Z", "密封")),
+    ),
+]
+
+
+def run() -> ConformanceReport:
+    graph = product_graph(RECORDS, STANDARD, BASE, "firm-1")
+    result = PyshaclEngine().validate(graph.triples, compile_shapes(STANDARD, BASE))
+    return ConformanceReport(
+        STANDARD.key, "products.xlsx", "pyshacl", len(RECORDS), result, locate(result, graph.origins)
+    )
+
+
+def test_iris_and_typed_values() -> None:
+    assert product_iri(BASE, "浙江某厂", "A/01") == BASE + "product/%E6%B5%99%E6%B1%9F%E6%9F%90%E5%8E%82/A%2F01"
+    assert literal("25.0", Datatype.DECIMAL).datatype.value.endswith("#decimal")
+    assert literal("twenty", Datatype.DECIMAL).datatype.value.endswith("#string")  # the datatype rule reports it
+
+
+def test_findings_point_at_row_and_column() -> None:
+    report = run()
+    assert not report.conforms
+    found = {(i.product, i.row, i.column, i.finding.rule) for i in report.located}
+    assert ("P-2", 3, "型号", "designation/pattern") in found
+    assert ("P-2", 3, "内径", "inner_diameter/datatype") in found
+    assert ("P-2", 3, "密封", "seal/in") in found
+    assert ("P-2", 3, None, "balls/recommended") in found  # a missing value points at the product's row
+    assert not any(i.product == "P-1" for i in report.located)
+    for item in report.located:
+        assert item.finding.message_zh and item.finding.message_en
+
+
+def test_summary_csv_text_and_the_w3c_report() -> None:
+    report = run()
+    data = summary(report)
+    assert data["conforms"] is False and data["products"] == 2
+    assert data["counts"]["by_rule"]["seal/in"] == 1 and data["per_product"]["P-2"]["Violation"] >= 4
+    json.dumps(data, ensure_ascii=False)
+    rows = list(csv.reader(io.StringIO(findings_csv(report).decode("utf-8-sig"))))
+    assert rows[0][0] == "行 row" and any(r[1] == "密封" and r[4] == "seal/in" for r in rows[1:])
+    assert "不符合标准" in text(report) and "does not conform" in text(report)
+    w3c = rdflib.Graph().parse(data=shacl_report(report, "turtle"), format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    assert (None, sh.conforms, rdflib.Literal(False)) in w3c
+    assert len(list(w3c.subjects(rdflib.RDF.type, sh.ValidationResult))) == len(report.located)
