@@ -52,6 +52,10 @@ def test_wheel_contents(wheel: Path) -> None:
         "cpms_kg_api/__init__.py",
     ):
         assert shipped in names, shipped
+    # Every module of the source tree ships: a package missing from pyproject's list would not.
+    modules = {f"cpms_kg/{p.relative_to(ROOT / 'cpms_kg')}" for p in (ROOT / "cpms_kg").rglob("*.py")}
+    modules |= {f"cpms_kg_api/{p.name}" for p in (ROOT / "api").glob("*.py")}
+    assert modules - set(names) == set()
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "cpms-kg = cpms_kg.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
