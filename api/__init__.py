@@ -11,7 +11,7 @@ from cpms_kg import __version__
 from cpms_kg.settings import Settings
 from cpms_kg.store import Store, open_store
 
-from . import errors, graph_store, home, ids, schemes, sparql, standards, update
+from . import errors, graph_store, home, ids, schemes, sparql, standards, update, validate
 from .fast import FastPath
 
 
@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
     )
     app.state.settings = settings
     errors.install(app)
-    for module in (home, sparql, update, graph_store, ids, schemes, standards):
+    for module in (home, sparql, update, graph_store, ids, schemes, standards, validate):
         app.include_router(module.router)
     app.add_middleware(FastPath)
     return app

@@ -204,7 +204,9 @@ def text(report: ConformanceReport) -> str:
     ]
     for rule in data["rules"][:20]:
         example = rule["examples"][0]
-        where = f"行 row {example['row']}, 列 column {example['column']}" if example["row"] else ""
+        where = f"行 row {example['row']}" if example["row"] else ""
+        if example["column"]:
+            where += f", 列 column {example['column']}"
         lines.append(
             f"  [{rule['rule']}] {rule['severity']} ×{rule['count']}: {rule['message_zh']} / {rule['message_en']}"
             + (f" ({where})" if where else "")

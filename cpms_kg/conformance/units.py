@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 from functools import cache
 
@@ -166,34 +166,48 @@ class UnitCatalog:
         return base / Fraction(dst.multiplier) - Fraction(dst.offset)
 
     def convert(self, value: Decimal, from_unit: str, to_unit: str) -> Decimal:
-        """`value` in `from_unit` expressed in `to_unit`: exact when the result is a finite decimal, else rounded
-        to 15 significant digits (the multipliers themselves carry no more precision than that)."""
+        """`value` in `from_unit` expressed in `to_unit` (see `convert_rounded`)."""
+        return self.convert_rounded(value, from_unit, to_unit)[0]
+
+    def convert_rounded(self, value: Decimal, from_unit: str, to_unit: str) -> tuple[Decimal, bool]:
+        """`value` converted, and whether it had to be rounded.
+
+        Exact when the result fits in max(15, digits of `value`) significant digits, which power-of-ten factors
+        (mm -> m, kN -> N) and decimal offsets (°C -> K) always do. Otherwise it is rounded to that many digits:
+        QUDT writes non-decimal factors (rev/min, °F) to 34 digits, so further digits are artefacts. Digits count
+        from the larger of the result and the target's offset, so 32 °F -> 0 °C rather than 2E-32.
+        """
         exact = self.convert_exact(value, from_unit, to_unit)
-        return fraction_to_decimal(exact)
+        offset = Fraction(self.units[to_unit].offset) if from_unit != to_unit else Fraction(0)
+        scale = max(abs(exact), abs(exact + offset), abs(offset))
+        return _round(exact, max(MIN_SIGNIFICANT, significant_digits(value)), scale)
 
 
-def terminating(f: Fraction) -> bool:
-    d = f.denominator
-    for p in (2, 5):
-        while d % p == 0:
-            d //= p
-    return d == 1
+MIN_SIGNIFICANT = 15
 
 
-def fraction_to_decimal(f: Fraction, significant: int = 15) -> Decimal:
-    if terminating(f):
-        # Scale by a power of ten that clears the denominator, so the division below is exact.
-        d, scale = f.denominator, 0
-        while d != 1:
-            d //= 10 if d % 10 == 0 else (2 if d % 2 == 0 else 5)
-            scale += 1
-        return plain(Decimal(f.numerator * 10**scale // f.denominator).scaleb(-scale))
-    q = Decimal(f.numerator) / Decimal(f.denominator)  # default context: 28 digits
-    return plain(q.quantize(Decimal(1).scaleb(q.adjusted() - significant + 1)))
+def significant_digits(value: Decimal) -> int:
+    return len(value.normalize().as_tuple().digits)
+
+
+def _round(f: Fraction, digits: int, scale: Fraction) -> tuple[Decimal, bool]:
+    if scale == 0:
+        return Decimal(0), False
+    with localcontext() as ctx:
+        ctx.prec = digits + 40  # ample: |f| <= scale, so quantizing to `digits` below `scale` fits
+        top = (Decimal(scale.numerator) / Decimal(scale.denominator)).adjusted()
+        approx = Decimal(f.numerator) / Decimal(f.denominator)
+        rounded = approx.quantize(Decimal(1).scaleb(top - digits + 1), rounding=ROUND_HALF_EVEN)
+    return plain(rounded), Fraction(rounded) != f
+
+
+def lexical(d: Decimal) -> str:
+    """`d` as an xsd:decimal lexical form: no exponent, no trailing zeros (1E-10 -> 0.0000000001, 2.50 -> 2.5)."""
+    return f"{plain(d):f}"
 
 
 def plain(d: Decimal) -> Decimal:
-    """`d` without trailing zeros or an exponent (2.50 -> 2.5, 1E+3 -> 1000, -0 -> 0)."""
+    """`d` without trailing zeros (2.50 -> 2.5, 1E+3 -> 1000, -0 -> 0)."""
     if d == 0:
         return Decimal(0)
     d = d.normalize()

@@ -1,0 +1,79 @@
+"""`cpms-kg validate`: check firms' files against a standard; exit 0 conforms, 1 violations, 2 bad input."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cpms_kg.cli_common import BaseOpt, EndpointOpt, GraphStoreOpt, StoreOpt, UpdateOpt, fail, open_from_flags
+from cpms_kg.errors import CpmsError, UsageError
+
+FORMATS = ("text", "json", "ttl", "csv")
+
+
+def validate(
+    data: Annotated[list[Path], typer.Argument(help="CSV, XLSX, JSON, JSON-LD, Turtle or N-Triples files")],
+    standard: Annotated[str, typer.Option("--standard", metavar="ID[@VERSION]", help="the standard version")],
+    firm: Annotated[str, typer.Option("--firm", help="firm id: product IRIs are minted from it")] = "firm",
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="saved column mapping (YAML or JSON)")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="one category for the whole file")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="XLSX sheet (default: the first)")] = None,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="write the report here (.json .ttl .jsonld .csv .xlsx)")
+    ] = None,
+    format: Annotated[str, typer.Option("--format", help="text | json | ttl | csv (on standard output)")] = "text",
+    engine: Annotated[str, typer.Option("--engine", help="pyshacl (the reference engine)")] = "pyshacl",
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    update_endpoint: UpdateOpt = None,
+    graph_store: GraphStoreOpt = None,
+    base_iri: BaseOpt = None,
+) -> None:
+    """Check firms' product data against a standard version. 校验企业产品数据。"""
+    from cpms_kg.conformance import report as reports
+    from cpms_kg.conformance.pipeline import Options, check_file
+
+    worst = 0
+    try:
+        if format not in FORMATS:
+            raise UsageError(
+                f"--format must be one of {', '.join(FORMATS)}", message_zh=f"--format 须为 {'、'.join(FORMATS)} 之一"
+            )
+        options = Options(firm=firm, category=category, mapping=mapping, sheet=sheet, engine=engine)
+        with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
+            outcomes = [check_file(opened, standard, path, options) for path in data]
+    except CpmsError as exc:
+        raise fail(exc) from None
+    for outcome in outcomes:
+        result = outcome.report
+        worst = max(worst, 0 if result.conforms else 1)
+        if format == "text":
+            sys.stdout.write(reports.text(result))
+        elif format == "json":
+            sys.stdout.write(json.dumps(reports.summary(result), ensure_ascii=False, indent=2) + "\n")
+        elif format == "ttl":
+            sys.stdout.write(reports.shacl_report(result, "turtle").decode())
+        else:
+            sys.stdout.write(reports.findings_csv(result).decode("utf-8-sig"))
+        if report is not None:
+            _write(report, result)
+    raise typer.Exit(worst)
+
+
+def _write(path: Path, result: object) -> None:
+    from cpms_kg.conformance import report as reports
+
+    assert isinstance(result, reports.ConformanceReport)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        path.write_text(json.dumps(reports.summary(result), ensure_ascii=False, indent=2), encoding="utf-8")
+    elif suffix in (".ttl", ".jsonld"):
+        path.write_bytes(reports.shacl_report(result, "turtle" if suffix == ".ttl" else "json-ld"))
+    elif suffix == ".xlsx":
+        path.write_bytes(reports.findings_xlsx(result))
+    else:
+        path.write_bytes(reports.findings_csv(result))
