@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cpms_kg.cli_common import BaseOpt, EndpointOpt, GraphStoreOpt, StoreOpt, UpdateOpt, fail, open_from_flags
+from cpms_kg.cli_common import BaseOpt, EndpointOpt, GraphStoreOpt, StoreOpt, UpdateOpt, fail, open_from_flags, say
 from cpms_kg.errors import CpmsError, UsageError
 
 FORMATS = ("text", "json", "ttl", "csv")
@@ -27,6 +27,10 @@ def validate(
     ] = None,
     format: Annotated[str, typer.Option("--format", help="text | json | ttl | csv (on standard output)")] = "text",
     engine: Annotated[str, typer.Option("--engine", help="pyshacl (the reference engine)")] = "pyshacl",
+    commit: Annotated[
+        bool, typer.Option("--commit", help="store a conforming upload in the firm's private graph")
+    ] = False,
+    dataset: Annotated[str | None, typer.Option("--dataset", help="dataset id for --commit (default: a hash)")] = None,
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
     update_endpoint: UpdateOpt = None,
@@ -46,6 +50,22 @@ def validate(
         options = Options(firm=firm, category=category, mapping=mapping, sheet=sheet, engine=engine)
         with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
             outcomes = [check_file(opened, standard, path, options) for path in data]
+            if commit:
+                from cpms_kg.conformance.datasets import commit as store_products
+                from cpms_kg.standards.service import load
+
+                version = load(opened, standard)
+                if any(not o.report.conforms for o in outcomes):
+                    for o in outcomes:
+                        sys.stdout.write(reports.text(o.report))
+                    say("not committed: the upload does not conform", "未提交：上传数据不符合标准")
+                    raise typer.Exit(1)
+                for o in outcomes:
+                    saved = store_products(opened, o, version, firm=firm, dataset=dataset)
+                    say(
+                        f"committed {saved.products} products as dataset {saved.id} (private to {firm})",
+                        f"已提交 {saved.products} 个产品，数据集 {saved.id}（仅 {firm} 可见）",
+                    )
     except CpmsError as exc:
         raise fail(exc) from None
     for outcome in outcomes:
