@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from cpms_kg import __version__
+from cpms_kg.jobs import JobManager
 from cpms_kg.settings import Settings
 from cpms_kg.store import Store, open_store
 
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.jobs = JobManager()
     errors.install(app)
     for module in (home, sparql, update, graph_store, ids, schemes, standards, validate):
         app.include_router(module.router)

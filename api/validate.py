@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,7 +14,8 @@ from fastapi.responses import JSONResponse, Response
 from cpms_kg import conneg
 from cpms_kg.conformance import report as reports
 from cpms_kg.conformance.pipeline import Options, check_file
-from cpms_kg.errors import BadInput, PayloadTooLarge
+from cpms_kg.errors import BadInput, CpmsError, NotFound, PayloadTooLarge
+from cpms_kg.jobs import Job, JobManager
 
 from .deps import SettingsDep, StoreDep
 
@@ -58,6 +60,7 @@ async def validate(
     firm: Annotated[str, Form(description="firm id, for product IRIs")] = "firm",
     category: Annotated[str | None, Form(description="one category for the whole file")] = None,
     mapping: Annotated[UploadFile | None, File(description="saved column mapping (YAML or JSON)")] = None,
+    run_async: Annotated[bool, Form(alias="async", description="run as a background job whatever the size")] = False,
 ) -> Response:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > settings.max_upload_bytes:
@@ -69,20 +72,69 @@ async def validate(
     offer = conneg.negotiate(accept, _OFFERS)
     if offer is None:
         raise conneg.not_acceptable(accept, _OFFERS)
-    with tempfile.TemporaryDirectory(prefix="cpms-validate-") as folder:
-        data = await _save(file, Path(folder), settings.max_upload_bytes, "data")
-        saved_mapping = await _save(mapping, Path(folder), settings.max_upload_bytes, "mapping") if mapping else None
-        options = Options(firm=firm, category=category, mapping=saved_mapping)
-        key = f"{standard}@{version}" if version else standard
+    folder = Path(tempfile.mkdtemp(prefix="cpms-validate-"))
+    try:
+        data = await _save(file, folder, settings.max_upload_bytes, "data")
+        saved_mapping = await _save(mapping, folder, settings.max_upload_bytes, "mapping") if mapping else None
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    options = Options(firm=firm, category=category, mapping=saved_mapping)
+    key = f"{standard}@{version}" if version else standard
+    if run_async or data.stat().st_size > settings.sync_validate_bytes:
+        # Large uploads run as a job: its own thread, unaffected by the client going away.
+        jobs: JobManager = request.app.state.jobs
+        job = jobs.start("validate", lambda progress: check_file(store, key, data, options, progress), cleanup=folder)
+        return JSONResponse(job.view(), status_code=202, headers={"Location": f"/api/jobs/{job.id}"})
+    try:
         outcome = await run_in_threadpool(check_file, store, key, data, options)
-    result = outcome.report
-    result_name = file.filename or "upload"
-    if offer.key == "TURTLE":
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return render(outcome.report, offer.key, file.filename or "upload")
+
+
+def render(result: reports.ConformanceReport, kind: str, name: str) -> Response:
+    """The report in the negotiated form: JSON summary, W3C report (Turtle, JSON-LD), findings CSV."""
+    if kind == "TURTLE":
         return Response(reports.shacl_report(result, "turtle"), media_type="text/turtle")
-    if offer.key == "JSON_LD":
+    if kind == "JSON_LD":
         return Response(reports.shacl_report(result, "json-ld"), media_type="application/ld+json")
-    if offer.key == "CSV":
+    if kind == "CSV":
         return Response(reports.findings_csv(result), media_type="text/csv; charset=utf-8")
     body: dict[str, Any] = reports.summary(result)
-    body["source"] = result_name
+    body["source"] = name
     return JSONResponse(body)
+
+
+@router.get("/jobs/{job_id}", summary="A background job: status, progress, links")
+def job_status(job_id: str, request: Request) -> dict[str, Any]:
+    return _job(request, job_id).view()
+
+
+@router.get("/jobs/{job_id}/result", summary="A finished job's result (negotiated like /api/validate)")
+def job_result(job_id: str, request: Request) -> Response:
+    job = _job(request, job_id)
+    if job.status == "failed" and job.error is not None:
+        raise job.error
+    if job.status != "done":
+        raise JobNotDone(
+            f"job {job_id} is {job.status} ({job.progress:.0%})", message_zh=f"任务 {job_id} 尚未完成（{job.status}）"
+        )
+    accept = request.headers.get("accept")
+    offer = conneg.negotiate(accept, _OFFERS)
+    if offer is None:
+        raise conneg.not_acceptable(accept, _OFFERS)
+    return render(job.result.report, offer.key, job.id)
+
+
+class JobNotDone(CpmsError):
+    status = 409
+    code = "job_not_done"
+
+
+def _job(request: Request, job_id: str) -> Job:
+    jobs: JobManager = request.app.state.jobs
+    job = jobs.get(job_id)
+    if job is None:
+        raise NotFound(f"no job {job_id}", message_zh=f"没有任务 {job_id}")
+    return job

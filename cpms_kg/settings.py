@@ -33,6 +33,9 @@ class Settings:
     admin_token: str | None = _setting(None, "bearer token that may write (SPARQL Update, Graph Store)")
     service_allowlist: tuple[str, ...] = _setting((), "comma-separated endpoint IRIs that SPARQL SERVICE may call")
     max_upload_bytes: int = _setting(200 * 1024 * 1024, "largest request body accepted, in bytes")
+    sync_validate_bytes: int = _setting(
+        2 * 1024 * 1024, "uploads to /api/validate above this size become a background job"
+    )
 
     def __post_init__(self) -> None:
         # Shipped files use IRIs relative to the base, which resolve correctly only under a '/'.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -138,3 +139,43 @@ def test_w3c_report_on_the_command_line(store_dir: Path, files: tuple[Path, Path
     )
     graph = rdflib.Graph().parse(data=result.stdout, format="turtle")
     assert (None, rdflib.URIRef("http://www.w3.org/ns/shacl#conforms"), rdflib.Literal(False)) in graph
+
+
+@pytest.fixture
+def small_limits(store_dir: Path) -> Iterator[Server]:
+    from tests.conftest import start_server, stop
+
+    running = start_server(
+        {"CPMS_KG_MAX_UPLOAD_BYTES": "4000", "CPMS_KG_SYNC_VALIDATE_BYTES": "200"}, "--store", str(store_dir)
+    )
+    yield running
+    stop(running.process)
+
+
+def test_large_uploads_become_jobs_and_oversized_ones_get_413(small_limits: Server, files: tuple[Path, Path]) -> None:
+    import time
+
+    _, gbk = files
+    with gbk.open("rb") as data:
+        started = httpx.post(
+            small_limits.url + "/api/validate",
+            files={"file": ("products.csv", data)},
+            data={"standard": "zj-rolling-bearings", "firm": "acme"},
+        )
+    assert started.status_code == 202, started.text
+    job = started.json()
+    assert started.headers["location"] == job["links"]["self"]
+    deadline = time.monotonic() + 60
+    while job["status"] not in ("done", "failed") and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job = httpx.get(small_limits.url + job["links"]["self"]).json()
+    assert job["status"] == "done" and job["progress"] == 1.0
+    result = httpx.get(small_limits.url + job["links"]["result"]).json()
+    assert ("seal_type/in", "Violation", 3, "密封型式", "P002") in findings(result)
+    assert httpx.get(small_limits.url + "/api/jobs/nope").status_code == 404
+    huge = httpx.post(
+        small_limits.url + "/api/validate",
+        files={"file": ("big.csv", b"x" * 5000)},
+        data={"standard": "zj-rolling-bearings"},
+    )
+    assert huge.status_code == 413 and huge.json()["status"] == 413

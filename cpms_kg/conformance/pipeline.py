@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,7 +114,11 @@ def _records(table: Table, standard: Standard, mapping: ColumnMapping) -> tuple[
     return records, changes
 
 
-def check_file(store: Store, standard_key: str, path: Path, options: Options) -> Outcome:
+def check_file(
+    store: Store, standard_key: str, path: Path, options: Options, progress: Callable[[str, float], None] | None = None
+) -> Outcome:
+    step = progress or (lambda _phase, _fraction: None)
+    step("reading", 0.05)
     standard = load(store, standard_key)
     engine = make_engine(options.engine)
     shapes = compile_shapes(standard, store.base_iri)
@@ -136,8 +141,10 @@ def check_file(store: Store, standard_key: str, path: Path, options: Options) ->
         }
         for u in found.unmapped
     ]
+    step("normalising", 0.3)
     records, changes = _records(table, standard, mapping)
     graph = product_graph(records, standard, store.base_iri, options.firm)
+    step("validating", 0.6)
     result = engine.validate(graph.triples, shapes)
     report = ConformanceReport(
         standard.key, table.source, engine.name, len(records), result, locate(result, graph.origins), changes, unmapped
