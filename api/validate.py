@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,11 +14,13 @@ from fastapi.responses import JSONResponse, Response
 
 from cpms_kg import conneg
 from cpms_kg.conformance import report as reports
-from cpms_kg.conformance.pipeline import Options, check_file
+from cpms_kg.conformance.datasets import commit as store_products
+from cpms_kg.conformance.pipeline import Options, Outcome, check_file
 from cpms_kg.errors import BadInput, CpmsError, NotFound, PayloadTooLarge
 from cpms_kg.jobs import Job, JobManager
+from cpms_kg.standards.service import load
 
-from .deps import SettingsDep, StoreDep
+from .deps import SettingsDep, StoreDep, require_writer
 
 router = APIRouter(prefix="/api", tags=["conformance"])
 _OFFERS = (
@@ -61,6 +64,10 @@ async def validate(
     category: Annotated[str | None, Form(description="one category for the whole file")] = None,
     mapping: Annotated[UploadFile | None, File(description="saved column mapping (YAML or JSON)")] = None,
     run_async: Annotated[bool, Form(alias="async", description="run as a background job whatever the size")] = False,
+    commit: Annotated[
+        bool, Form(description="store a conforming upload in the firm's private graph (bearer token)")
+    ] = False,
+    dataset: Annotated[str | None, Form(description="dataset id when committing")] = None,
 ) -> Response:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > settings.max_upload_bytes:
@@ -81,13 +88,23 @@ async def validate(
         raise
     options = Options(firm=firm, category=category, mapping=saved_mapping)
     key = f"{standard}@{version}" if version else standard
+    if commit:
+        require_writer(request, settings)
+
+    def work(progress: Callable[[str, float], None]) -> Outcome:
+        outcome = check_file(store, key, data, options, progress)
+        if commit and outcome.report.conforms:
+            saved = store_products(store, outcome, load(store, key), firm=firm, dataset=dataset)
+            outcome.report.committed = saved.id
+        return outcome
+
     if run_async or data.stat().st_size > settings.sync_validate_bytes:
         # Large uploads run as a job: its own thread, unaffected by the client going away.
         jobs: JobManager = request.app.state.jobs
-        job = jobs.start("validate", lambda progress: check_file(store, key, data, options, progress), cleanup=folder)
+        job = jobs.start("validate", work, cleanup=folder)
         return JSONResponse(job.view(), status_code=202, headers={"Location": f"/api/jobs/{job.id}"})
     try:
-        outcome = await run_in_threadpool(check_file, store, key, data, options)
+        outcome = await run_in_threadpool(work, lambda _phase, _fraction: None)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return render(outcome.report, offer.key, file.filename or "upload")

@@ -46,6 +46,8 @@ class ConformanceReport:
     located: list[Located] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     unmapped: list[dict[str, Any]] = field(default_factory=list)
+    committed: str | None = None
+    """The dataset id when a conforming upload was committed."""
 
     @property
     def conforms(self) -> bool:
@@ -109,6 +111,7 @@ def summary(report: ConformanceReport) -> dict[str, Any]:
             for rule, items in sorted(changes_by_rule.items())
         ],
         "unmapped_columns": report.unmapped,
+        "committed_dataset": report.committed,
     }
 
 
