@@ -77,3 +77,16 @@ def test_summary_csv_text_and_the_w3c_report() -> None:
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     assert (None, sh.conforms, rdflib.Literal(False)) in w3c
     assert len(list(w3c.subjects(rdflib.RDF.type, sh.ValidationResult))) == len(report.located)
+
+
+def test_many_identical_findings_are_summarised_by_rule() -> None:
+    from cpms_kg.conformance.report import EXAMPLES, TABLE_LIMIT, findings_rows
+
+    records = [ProductRecord(i + 2, f"P{i}", "B11", (Cell("designation", "bad!", "型号"),)) for i in range(120)]
+    graph = product_graph(records, STANDARD, BASE, "firm-1")
+    result = PyshaclEngine().validate(graph.triples, compile_shapes(STANDARD, BASE))
+    report = ConformanceReport(STANDARD.key, "many.csv", "pyshacl", 120, result, locate(result, graph.origins))
+    pattern = [r for r in summary(report)["rules"] if r["rule"] == "designation/pattern"][0]
+    assert pattern["count"] == 120 and len(pattern["examples"]) == EXAMPLES
+    rows = [r for r in findings_rows(report) if r[4] == "designation/pattern"]
+    assert len(rows) == TABLE_LIMIT + 1 and "70 more" in rows[-1][8] and "另有 70 条" in rows[-1][7]
