@@ -86,7 +86,7 @@ def test_many_identical_findings_are_summarised_by_rule() -> None:
     graph = product_graph(records, STANDARD, BASE, "firm-1")
     result = PyshaclEngine().validate(graph.triples, compile_shapes(STANDARD, BASE))
     report = ConformanceReport(STANDARD.key, "many.csv", "pyshacl", 120, result, locate(result, graph.origins))
-    pattern = [r for r in summary(report)["rules"] if r["rule"] == "designation/pattern"][0]
+    pattern = next(r for r in summary(report)["rules"] if r["rule"] == "designation/pattern")
     assert pattern["count"] == 120 and len(pattern["examples"]) == EXAMPLES
     rows = [r for r in findings_rows(report) if r[4] == "designation/pattern"]
     assert len(rows) == TABLE_LIMIT + 1 and "70 more" in rows[-1][8] and "另有 70 条" in rows[-1][7]
