@@ -12,7 +12,7 @@ from typing import Annotated
 import pyoxigraph as ox
 import typer
 
-from cpms_kg import cli_dataset, cli_standard, cli_validate
+from cpms_kg import cli_dataset, cli_mapping, cli_standard, cli_validate
 from cpms_kg.cli_common import BaseOpt, EndpointOpt, GraphStoreOpt, StoreOpt, UpdateOpt, settings_from_flags
 from cpms_kg.cli_common import fail as _fail
 from cpms_kg.cli_common import say as _say
@@ -32,6 +32,7 @@ app.add_typer(classification_app, name="classification")
 app.add_typer(cli_standard.app, name="standard")
 app.command("validate")(cli_validate.validate)
 app.add_typer(cli_dataset.app, name="dataset")
+app.add_typer(cli_mapping.app, name="mapping")
 
 
 class _Progress:

@@ -154,3 +154,29 @@ def test_diff_in_rdf_over_rest(server: Server) -> None:
     graph = rdflib.Graph().parse(data=response.text, format="turtle")
     diff_type = rdflib.URIRef("https://w3id.org/cpms-kg/ontology#VersionDiff")
     assert len(list(graph.subjects(rdflib.RDF.type, diff_type))) == 1
+
+
+def test_saved_mapping_follows_a_rename_to_the_next_version(store_dir: Path, tmp_path: Path) -> None:
+    from cpms_kg.conformance.mapping import ColumnMapping, load_mapping, save_mapping
+
+    workbook = tmp_path / "v11.xlsx"
+    write_standard(next_version(), workbook, format="xlsx")
+    assert cli("standard", "import", str(workbook), "--store", str(store_dir)).returncode == 0
+    saved = tmp_path / "mapping.json"
+    save_mapping(
+        ColumnMapping(
+            standard=BEARINGS,
+            version="1.0",
+            columns={"孔径": "bore_diameter", "型号": "designation"},
+            product_code_column="编码",
+            category_column=None,
+            category="RB010101",
+            unit_columns={},
+            ignored=(),
+        ),
+        saved,
+    )
+    result = cli("mapping", "upgrade", str(saved), "--to", "1.1", "--store", str(store_dir))
+    assert result.returncode == 0, result.stderr
+    upgraded = load_mapping(saved)
+    assert upgraded.version == "1.1" and upgraded.columns["孔径"] == "inner_diameter"
