@@ -13,14 +13,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from cpms_kg import conneg
+from cpms_kg.accounts import Role
 from cpms_kg.conformance import report as reports
 from cpms_kg.conformance.datasets import commit as store_products
 from cpms_kg.conformance.pipeline import Options, Outcome, check_file
-from cpms_kg.errors import BadInput, CpmsError, NotFound, PayloadTooLarge
+from cpms_kg.errors import BadInput, CpmsError, Forbidden, NotFound, PayloadTooLarge
 from cpms_kg.jobs import Job, JobManager
 from cpms_kg.standards.service import load
 
-from .deps import SettingsDep, StoreDep, require_writer
+from .deps import SettingsDep, StoreDep, require_role
 
 router = APIRouter(prefix="/api", tags=["conformance"])
 _OFFERS = (
@@ -89,7 +90,12 @@ async def validate(
     options = Options(firm=firm, category=category, mapping=saved_mapping)
     key = f"{standard}@{version}" if version else standard
     if commit:
-        require_writer(request, settings)
+        user = require_role(request, settings, Role.FIRM_STEWARD)
+        if Role.ADMIN not in user.roles and user.firm != firm:
+            raise Forbidden(
+                f"account {user.name} is a data steward of {user.firm}, not of {firm}",
+                message_zh=f"账户 {user.name} 是 {user.firm} 的数据管理员，不能提交 {firm} 的数据",
+            )
 
     def work(progress: Callable[[str, float], None]) -> Outcome:
         outcome = check_file(store, key, data, options, progress)

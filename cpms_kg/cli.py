@@ -12,7 +12,7 @@ from typing import Annotated
 import pyoxigraph as ox
 import typer
 
-from cpms_kg import cli_dataset, cli_mapping, cli_standard, cli_validate
+from cpms_kg import cli_dataset, cli_mapping, cli_standard, cli_user, cli_validate
 from cpms_kg.cli_common import BaseOpt, EndpointOpt, GraphStoreOpt, StoreOpt, UpdateOpt, settings_from_flags
 from cpms_kg.cli_common import fail as _fail
 from cpms_kg.cli_common import say as _say
@@ -33,6 +33,7 @@ app.add_typer(cli_standard.app, name="standard")
 app.command("validate")(cli_validate.validate)
 app.add_typer(cli_dataset.app, name="dataset")
 app.add_typer(cli_mapping.app, name="mapping")
+app.add_typer(cli_user.app, name="user")
 
 
 class _Progress:
