@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import typer
 
 from cpms_kg import cli_dataset, cli_mapping, cli_standard, cli_user, cli_validate
-from cpms_kg.cli_common import BaseOpt, EndpointOpt, GraphStoreOpt, StoreOpt, UpdateOpt, settings_from_flags
+from cpms_kg.cli_common import BaseOpt, EndpointOpt, GraphStoreOpt, StoreOpt, UpdateOpt, settings_from_flags, with_store
 from cpms_kg.cli_common import fail as _fail
 from cpms_kg.cli_common import say as _say
 from cpms_kg.errors import CpmsError, UsageError
@@ -116,30 +116,19 @@ def init(
 
 
 @app.command()
+@with_store
 def load(
+    opened: Store,
     files: Annotated[list[Path], typer.Argument(help="RDF files (.ttl .nt .nq .trig .rdf .jsonld)")],
     graph: Annotated[
         str | None, typer.Option(help="named graph for triples (default: the store's default graph)")
     ] = None,
-    store: StoreOpt = None,
-    endpoint: EndpointOpt = None,
-    update_endpoint: UpdateOpt = None,
-    graph_store: GraphStoreOpt = None,
-    base_iri: BaseOpt = None,
 ) -> None:
     """Load RDF files, all or nothing. 载入 RDF 文件（全部成功或全部不载入）。"""
     from cpms_kg.rdfio import source_from_path
 
-    try:
-        settings = settings_from_flags(store, endpoint, update_endpoint, graph_store, base_iri)
-        sources = [source_from_path(f, graph=graph, base_iri=f.resolve().as_uri()) for f in files]
-        opened = open_store(settings)
-        try:
-            report = opened.load(sources, progress=_Progress("loading / 载入"))
-        finally:
-            opened.close()
-    except CpmsError as exc:
-        raise _fail(exc) from None
+    sources = [source_from_path(f, graph=graph, base_iri=f.resolve().as_uri()) for f in files]
+    report = opened.load(sources, progress=_Progress("loading / 载入"))
     megabytes = f"{report.bytes / 1e6:.1f} MB"
     if report.quads is None:
         _say(f"loaded {megabytes} from {len(files)} file(s)", f"已从 {len(files)} 个文件载入 {megabytes}")
@@ -182,39 +171,21 @@ def query(
 
 
 @classification_app.command("import")
+@with_store
 def classification_import(
+    opened: Store,
     scheme: Annotated[str, typer.Argument(help="scheme id, e.g. gbt7635")],
     file: Annotated[Path, typer.Argument(help="CSV or XLSX table: code, parent, level, zh name, en name, notes")],
-    store: StoreOpt = None,
-    endpoint: EndpointOpt = None,
-    update_endpoint: UpdateOpt = None,
-    graph_store: GraphStoreOpt = None,
-    base_iri: BaseOpt = None,
 ) -> None:
     """Import a classification table; it replaces the scheme's graph. 导入分类表。"""
     from cpms_kg.classification.importer import import_table
     from cpms_kg.store.base import LoadSource
 
-    try:
-        imported = import_table(file, scheme)
-        settings = settings_from_flags(store, endpoint, update_endpoint, graph_store, base_iri)
-        opened = open_store(settings)
-        try:
-            graph = settings.base_iri + imported.graph
-            opened.replace_graph(
-                graph,
-                LoadSource(
-                    name=str(file),
-                    format=ox.RdfFormat.TURTLE,
-                    data=imported.turtle.encode(),
-                    graph=graph,
-                    base_iri=settings.base_iri,
-                ),
-            )
-        finally:
-            opened.close()
-    except CpmsError as exc:
-        raise _fail(exc) from None
+    imported = import_table(file, scheme)
+    graph = opened.base_iri + imported.graph
+    data = imported.turtle.encode()
+    source = LoadSource(name=str(file), format=ox.RdfFormat.TURTLE, data=data, graph=graph, base_iri=opened.base_iri)
+    opened.replace_graph(graph, source)
     per_level = " / ".join(str(n) for n in imported.counts_per_level)
     _say(
         f"imported {imported.concept_count} concepts into {scheme} ({imported.level_count} levels: {per_level})",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import inspect
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -62,3 +64,37 @@ def fail(exc: CpmsError) -> typer.Exit:
     if len(exc.problems) > 50:
         typer.echo(f"  ... {len(exc.problems) - 50} more / 另有 {len(exc.problems) - 50} 条", err=True)
     return typer.Exit(2 if exc.status < 500 else 1)
+
+
+_STORE_FLAGS: tuple[tuple[str, Any], ...] = (
+    ("store", StoreOpt),
+    ("endpoint", EndpointOpt),
+    ("update_endpoint", UpdateOpt),
+    ("graph_store", GraphStoreOpt),
+    ("base_iri", BaseOpt),
+)
+
+
+def with_store(command: Callable[..., None]) -> Callable[..., None]:
+    """A store command: adds the store flags every such command takes, opens the store and passes it
+    as `opened`, and turns a CpmsError into its bilingual message and exit code."""
+    signature = inspect.signature(command, eval_str=True)
+    own = [p for name, p in signature.parameters.items() if name != "opened"]
+    flags = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=hint)
+        for name, hint in _STORE_FLAGS
+    ]
+
+    @functools.wraps(command)
+    def run(**kwargs: Any) -> None:
+        chosen = {name: kwargs.pop(name) for name, _ in _STORE_FLAGS}
+        try:
+            with open_from_flags(**chosen) as opened:
+                command(opened=opened, **kwargs)
+        except CpmsError as exc:
+            raise fail(exc) from None
+
+    # Typer reads the parameters from the signature and the annotations: give it the full set.
+    run.__signature__ = signature.replace(parameters=[*own, *flags])  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in (*own, *flags)} | {"return": None}
+    return run

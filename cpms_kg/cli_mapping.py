@@ -7,22 +7,19 @@ from typing import Annotated
 
 import typer
 
-from cpms_kg.cli_common import BaseOpt, EndpointOpt, GraphStoreOpt, StoreOpt, UpdateOpt, fail, open_from_flags, say
-from cpms_kg.errors import CpmsError
+from cpms_kg.cli_common import say, with_store
+from cpms_kg.store import Store
 
 app = typer.Typer(help="saved column mappings · 列映射", no_args_is_help=True)
 
 
 @app.command()
+@with_store
 def upgrade(
+    opened: Store,
     file: Annotated[Path, typer.Argument(help="saved mapping (YAML or JSON)")],
     to: Annotated[str, typer.Option("--to", help="the newer version of the same standard")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="where to write it (default: in place)")] = None,
-    store: StoreOpt = None,
-    endpoint: EndpointOpt = None,
-    update_endpoint: UpdateOpt = None,
-    graph_store: GraphStoreOpt = None,
-    base_iri: BaseOpt = None,
 ) -> None:
     """Apply the standard diff's migration map to a saved mapping. 按迁移表升级列映射。"""
     from cpms_kg.conformance.mapping import load_mapping, save_mapping
@@ -30,16 +27,10 @@ def upgrade(
     from cpms_kg.standards.rdf import load_standard
     from cpms_kg.standards.service import compare
 
-    try:
-        with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
-            mapping = load_mapping(file)
-            old = load_standard(opened, mapping.standard, mapping.version)
-            load_mapping(file, old)  # the file must fit the version it names
-            result = compare(opened, mapping.standard, mapping.version, to)
-            upgraded, notes = run(mapping, result.migration, to)
-            save_mapping(upgraded, out or file)
-    except CpmsError as exc:
-        raise fail(exc) from None
+    mapping = load_mapping(file)
+    load_mapping(file, load_standard(opened, mapping.standard, mapping.version))  # it must fit the version it names
+    upgraded, notes = run(mapping, compare(opened, mapping.standard, mapping.version, to).migration, to)
+    save_mapping(upgraded, out or file)
     for note in notes:
         typer.echo(f"  {note}", err=True)
     say(f"mapping now targets {mapping.standard}@{to}", f"列映射已升级到 {mapping.standard}@{to}")

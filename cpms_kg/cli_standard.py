@@ -5,20 +5,22 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cpms_kg.cli_common import BaseOpt, EndpointOpt, GraphStoreOpt, StoreOpt, UpdateOpt, fail, open_from_flags, say
-from cpms_kg.errors import CpmsError, UsageError
+from cpms_kg.cli_common import say, with_store
+from cpms_kg.errors import UsageError
+from cpms_kg.store import Store
 
-app = typer.Typer(help="standards as data · 标准数据", no_args_is_help=True)
-
-
-def _report_quality(report: object) -> None:
+if TYPE_CHECKING:
     from cpms_kg.standards.quality import QualityReport
 
-    assert isinstance(report, QualityReport)
+app = typer.Typer(help="standards as data · 标准数据", no_args_is_help=True)
+Key = Annotated[str, typer.Argument(metavar="ID[@VERSION]")]
+
+
+def _report_quality(report: QualityReport) -> None:
     if not report.results:
         say(f"{report.standard}: passes its quality checks", f"{report.standard}：通过质量检查")
         return
@@ -30,166 +32,104 @@ def _report_quality(report: object) -> None:
 
 
 @app.command("list")
-def list_(
-    store: StoreOpt = None,
-    endpoint: EndpointOpt = None,
-    update_endpoint: UpdateOpt = None,
-    graph_store: GraphStoreOpt = None,
-    base_iri: BaseOpt = None,
-) -> None:
+@with_store
+def list_(opened: Store) -> None:
     """List standards and their versions. 列出标准及其版本。"""
     from cpms_kg.standards.rdf import list_standards
 
-    try:
-        with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
-            for s in list_standards(opened):
-                versions = ", ".join(f"{v.version} ({v.status.value})" for v in s.versions)
-                typer.echo(f"{s.id}\t{s.latest.title.zh} / {s.latest.title.en}\t{versions}")
-    except CpmsError as exc:
-        raise fail(exc) from None
+    for s in list_standards(opened):
+        versions = ", ".join(f"{v.version} ({v.status.value})" for v in s.versions)
+        typer.echo(f"{s.id}\t{s.latest.title.zh} / {s.latest.title.en}\t{versions}")
 
 
 @app.command()
-def show(
-    key: Annotated[str, typer.Argument(metavar="ID[@VERSION]")],
-    store: StoreOpt = None,
-    endpoint: EndpointOpt = None,
-    update_endpoint: UpdateOpt = None,
-    graph_store: GraphStoreOpt = None,
-    base_iri: BaseOpt = None,
-) -> None:
+@with_store
+def show(opened: Store, key: Key) -> None:
     """Show a version's metadata and counts as JSON. 显示标准版本。"""
     from cpms_kg.standards.api_view import summary
     from cpms_kg.standards.service import load
 
-    try:
-        with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
-            typer.echo(json.dumps(summary(load(opened, key), opened.base_iri), ensure_ascii=False, indent=2))
-    except CpmsError as exc:
-        raise fail(exc) from None
+    typer.echo(json.dumps(summary(load(opened, key), opened.base_iri), ensure_ascii=False, indent=2))
 
 
 @app.command("import")
+@with_store
 def import_(
-    file: Annotated[Path, typer.Argument(help="XLSX workbook, CSV folder or .zip (see README: standard template)")],
-    store: StoreOpt = None,
-    endpoint: EndpointOpt = None,
-    update_endpoint: UpdateOpt = None,
-    graph_store: GraphStoreOpt = None,
-    base_iri: BaseOpt = None,
+    opened: Store,
+    file: Annotated[Path, typer.Argument(help="XLSX workbook, CSV folder or .zip (see cpms_kg/standards/TEMPLATE.md)")],
 ) -> None:
     """Import a standard version from the spreadsheet template; runs its quality check. 导入标准。"""
     from cpms_kg.standards.service import import_file
 
-    try:
-        with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
-            result = import_file(opened, file)
-    except CpmsError as exc:
-        raise fail(exc) from None
+    result = import_file(opened, file)
     verb = ("replaced", "已替换") if result.replaced else ("imported", "已导入")
     say(f"{verb[0]} {result.standard.key}", f"{verb[1]} {result.standard.key}")
     _report_quality(result.quality)
 
 
 @app.command()
+@with_store
 def export(
-    key: Annotated[str, typer.Argument(metavar="ID[@VERSION]")],
+    opened: Store,
+    key: Key,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="file (xlsx, ttl, jsonld) or folder (csv); default ID-VERSION.EXT here"),
     ] = None,
     format: Annotated[str, typer.Option("--format", help="xlsx | csv | ttl | jsonld")] = "xlsx",
-    store: StoreOpt = None,
-    endpoint: EndpointOpt = None,
-    update_endpoint: UpdateOpt = None,
-    graph_store: GraphStoreOpt = None,
-    base_iri: BaseOpt = None,
 ) -> None:
     """Export a version as a spreadsheet or RDF. 导出标准。"""
     from cpms_kg.standards.service import export as run
+    from cpms_kg.standards.service import load
 
-    try:
-        if format not in ("xlsx", "csv", "ttl", "jsonld"):
-            raise UsageError(
-                f"--format must be xlsx, csv, ttl or jsonld, not {format!r}",
-                message_zh="--format 须为 xlsx、csv、ttl 或 jsonld",
-            )
-        with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
-            if out is None:
-                from cpms_kg.standards.service import load
-
-                found = load(opened, key)
-                suffix = "" if format == "csv" else f".{format}"
-                out = Path(f"{found.info.id}-{found.info.version}{suffix}")
-            standard = run(opened, key, format, out)  # type: ignore[arg-type]
-    except CpmsError as exc:
-        raise fail(exc) from None
+    if format not in ("xlsx", "csv", "ttl", "jsonld"):
+        raise UsageError(
+            f"--format must be xlsx, csv, ttl or jsonld, not {format!r}",
+            message_zh="--format 须为 xlsx、csv、ttl 或 jsonld",
+        )
+    if out is None:
+        found = load(opened, key)
+        out = Path(f"{found.info.id}-{found.info.version}{'' if format == 'csv' else '.' + format}")
+    standard = run(opened, key, format, out)  # type: ignore[arg-type]
     say(f"exported {standard.key} to {out}", f"已将 {standard.key} 导出到 {out}")
 
 
 @app.command()
-def check(
-    key: Annotated[str, typer.Argument(metavar="ID[@VERSION]")],
-    store: StoreOpt = None,
-    endpoint: EndpointOpt = None,
-    update_endpoint: UpdateOpt = None,
-    graph_store: GraphStoreOpt = None,
-    base_iri: BaseOpt = None,
-) -> None:
+@with_store
+def check(opened: Store, key: Key) -> None:
     """Check a version against the standard quality shapes; exit 1 on violations. 质量检查。"""
     from cpms_kg.standards.service import check as run
 
-    try:
-        with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
-            report = run(opened, key)
-    except CpmsError as exc:
-        raise fail(exc) from None
+    report = run(opened, key)
     _report_quality(report)
     if not report.conforms:
         raise typer.Exit(1)
 
 
 @app.command()
-def shapes(
-    key: Annotated[str, typer.Argument(metavar="ID[@VERSION]")],
-    store: StoreOpt = None,
-    endpoint: EndpointOpt = None,
-    update_endpoint: UpdateOpt = None,
-    graph_store: GraphStoreOpt = None,
-    base_iri: BaseOpt = None,
-) -> None:
+@with_store
+def shapes(opened: Store, key: Key) -> None:
     """Print the version's compiled SHACL shapes (Turtle). 输出 SHACL 形状。"""
     from cpms_kg.standards.service import shapes as run
 
-    try:
-        with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
-            sys.stdout.write(run(opened, key))
-    except CpmsError as exc:
-        raise fail(exc) from None
+    sys.stdout.write(run(opened, key))
 
 
 @app.command()
+@with_store
 def diff(
+    opened: Store,
     standard_id: Annotated[str, typer.Argument(metavar="ID")],
     old: Annotated[str, typer.Argument(metavar="V1")],
     new: Annotated[str, typer.Argument(metavar="V2")],
     format: Annotated[str, typer.Option("--format", help="json | ttl")] = "json",
-    store: StoreOpt = None,
-    endpoint: EndpointOpt = None,
-    update_endpoint: UpdateOpt = None,
-    graph_store: GraphStoreOpt = None,
-    base_iri: BaseOpt = None,
 ) -> None:
     """Per-item differences and the migration map, as JSON or Turtle. 版本差异。"""
     from cpms_kg.standards.service import compare
 
     if format not in ("json", "ttl"):
-        raise fail(UsageError(f"--format must be json or ttl, not {format!r}", message_zh="--format 须为 json 或 ttl"))
-    try:
-        with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
-            result = compare(opened, standard_id, old, new)
-    except CpmsError as exc:
-        raise fail(exc) from None
+        raise UsageError(f"--format must be json or ttl, not {format!r}", message_zh="--format 须为 json 或 ttl")
+    result = compare(opened, standard_id, old, new)
     if format == "ttl":
         import pyoxigraph as ox
 
@@ -205,23 +145,16 @@ def diff(
 
 
 @app.command()
+@with_store
 def status(
+    opened: Store,
     key: Annotated[str, typer.Argument(metavar="ID@VERSION")],
     target: Annotated[
         str, typer.Argument(metavar="STATUS", help="draft, consensus, under-review, published-provincial, ...")
     ],
-    store: StoreOpt = None,
-    endpoint: EndpointOpt = None,
-    update_endpoint: UpdateOpt = None,
-    graph_store: GraphStoreOpt = None,
-    base_iri: BaseOpt = None,
 ) -> None:
     """Move a version one lifecycle step (publishing needs a clean quality check). 变更状态。"""
     from cpms_kg.standards.service import set_status, status_from_text
 
-    try:
-        with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
-            updated = set_status(opened, key, status_from_text(target))
-    except CpmsError as exc:
-        raise fail(exc) from None
+    updated = set_status(opened, key, status_from_text(target))
     say(f"{updated.key} is now {updated.info.status.value}", f"{updated.key} 状态已变更为 {updated.info.status.value}")

@@ -9,13 +9,16 @@ from typing import Annotated
 
 import typer
 
-from cpms_kg.cli_common import BaseOpt, EndpointOpt, GraphStoreOpt, StoreOpt, UpdateOpt, fail, open_from_flags, say
-from cpms_kg.errors import CpmsError, UsageError
+from cpms_kg.cli_common import say, with_store
+from cpms_kg.errors import UsageError
+from cpms_kg.store import Store
 
 FORMATS = ("text", "json", "ttl", "csv")
 
 
+@with_store
 def validate(
+    opened: Store,
     data: Annotated[list[Path], typer.Argument(help="CSV, XLSX, JSON, JSON-LD, Turtle or N-Triples files")],
     standard: Annotated[str, typer.Option("--standard", metavar="ID[@VERSION]", help="the standard version")],
     firm: Annotated[str, typer.Option("--firm", help="firm id: product IRIs are minted from it")] = "firm",
@@ -31,43 +34,34 @@ def validate(
         bool, typer.Option("--commit", help="store a conforming upload in the firm's private graph")
     ] = False,
     dataset: Annotated[str | None, typer.Option("--dataset", help="dataset id for --commit (default: a hash)")] = None,
-    store: StoreOpt = None,
-    endpoint: EndpointOpt = None,
-    update_endpoint: UpdateOpt = None,
-    graph_store: GraphStoreOpt = None,
-    base_iri: BaseOpt = None,
 ) -> None:
     """Check firms' product data against a standard version. 校验企业产品数据。"""
     from cpms_kg.conformance import report as reports
     from cpms_kg.conformance.pipeline import Options, check_file
 
-    worst = 0
-    try:
-        if format not in FORMATS:
-            raise UsageError(
-                f"--format must be one of {', '.join(FORMATS)}", message_zh=f"--format 须为 {'、'.join(FORMATS)} 之一"
-            )
-        options = Options(firm=firm, category=category, mapping=mapping, sheet=sheet, engine=engine)
-        with open_from_flags(store, endpoint, update_endpoint, graph_store, base_iri) as opened:
-            outcomes = [check_file(opened, standard, path, options) for path in data]
-            if commit:
-                from cpms_kg.conformance.datasets import commit as store_products
-                from cpms_kg.standards.service import load
+    if format not in FORMATS:
+        raise UsageError(
+            f"--format must be one of {', '.join(FORMATS)}", message_zh=f"--format 须为 {'、'.join(FORMATS)} 之一"
+        )
+    options = Options(firm=firm, category=category, mapping=mapping, sheet=sheet, engine=engine)
+    outcomes = [check_file(opened, standard, path, options) for path in data]
+    if commit:
+        from cpms_kg.conformance.datasets import commit as store_products
+        from cpms_kg.standards.service import load
 
-                version = load(opened, standard)
-                if any(not o.report.conforms for o in outcomes):
-                    for o in outcomes:
-                        sys.stdout.write(reports.text(o.report))
-                    say("not committed: the upload does not conform", "未提交：上传数据不符合标准")
-                    raise typer.Exit(1)
-                for o in outcomes:
-                    saved = store_products(opened, o, version, firm=firm, dataset=dataset)
-                    say(
-                        f"committed {saved.products} products as dataset {saved.id} (private to {firm})",
-                        f"已提交 {saved.products} 个产品，数据集 {saved.id}（仅 {firm} 可见）",
-                    )
-    except CpmsError as exc:
-        raise fail(exc) from None
+        version = load(opened, standard)
+        if any(not o.report.conforms for o in outcomes):
+            for o in outcomes:
+                sys.stdout.write(reports.text(o.report))
+            say("not committed: the upload does not conform", "未提交：上传数据不符合标准")
+            raise typer.Exit(1)
+        for o in outcomes:
+            saved = store_products(opened, o, version, firm=firm, dataset=dataset)
+            say(
+                f"committed {saved.products} products as dataset {saved.id} (private to {firm})",
+                f"已提交 {saved.products} 个产品，数据集 {saved.id}（仅 {firm} 可见）",
+            )
+    worst = 0
     for outcome in outcomes:
         result = outcome.report
         worst = max(worst, 0 if result.conforms else 1)
