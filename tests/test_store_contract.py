@@ -80,6 +80,22 @@ def test_default_graph_is_union_of_public_graphs_only(store: Store) -> None:
     assert PRIVATE not in store.public_graphs() and PRIVATE in store.named_graphs()
 
 
+def test_trusted_reads_see_private_graphs_and_plain_reads_do_not(store: Store) -> None:
+    store.load(
+        [
+            _ttl(f"<{EX}a> <{EX}p> 'public' .", graph=BASE + "graph/demo"),
+            _ttl(f"<{EX}a> <{EX}p> 'secret' .", graph=PRIVATE),
+        ]
+    )
+    query = f"SELECT ?o WHERE {{ <{EX}a> <{EX}p> ?o }}"
+    assert sorted(r["o"].value for r in store.select(query, trusted=True)) == ["public", "secret"]  # type: ignore[union-attr]
+    assert store.ask(f"ASK {{ GRAPH <{PRIVATE}> {{ ?s ?p 'secret' }} }}", trusted=True)
+    assert not store.ask(f"ASK {{ GRAPH <{PRIVATE}> {{ ?s ?p 'secret' }} }}")
+    only = store.select(query, dataset=Dataset((PRIVATE,), ()), trusted=True)
+    assert [r["o"].value for r in only] == ["secret"]  # type: ignore[union-attr]
+    assert len(store.construct(f"CONSTRUCT WHERE {{ <{EX}a> ?p ?o }}", trusted=True)) == 2
+
+
 def test_private_graph_cannot_be_named_in_a_dataset(store: Store) -> None:
     store.load([_ttl(f"<{EX}a> <{EX}p> 'secret' .", graph=PRIVATE)])
     with pytest.raises(Forbidden):

@@ -111,18 +111,19 @@ def is_private_graph(base_iri: str, graph: str) -> bool:
 
 
 class Store(ABC):
-    """Store access. Every read defaults to the union of the public graphs."""
+    """Store access. Every read defaults to the union of the public graphs; `trusted=True` (the service's own
+    reads, never a caller's query) sees every graph, private ones included."""
 
     base_iri: str
 
     @abstractmethod
-    def select(self, query: str, *, dataset: Dataset | None = None) -> Solutions: ...
+    def select(self, query: str, *, dataset: Dataset | None = None, trusted: bool = False) -> Solutions: ...
 
     @abstractmethod
-    def ask(self, query: str, *, dataset: Dataset | None = None) -> bool: ...
+    def ask(self, query: str, *, dataset: Dataset | None = None, trusted: bool = False) -> bool: ...
 
     @abstractmethod
-    def construct(self, query: str, *, dataset: Dataset | None = None) -> list[ox.Triple]: ...
+    def construct(self, query: str, *, dataset: Dataset | None = None, trusted: bool = False) -> list[ox.Triple]: ...
 
     @abstractmethod
     def execute(

@@ -61,13 +61,18 @@ class EmbeddedStore(Store):
         self._snapshot_users: dict[str, int] = {}
 
     # -- reads ---------------------------------------------------------------------------------
-    def _scope(self, query: str, dataset: Dataset | None) -> QueryScope:
+    def _scope(self, query: str, dataset: Dataset | None, trusted: bool = False) -> QueryScope:
         return scope_for_query(
-            query, dataset, base_iri=self.base_iri, public=self.public_graphs, all_graphs=self.named_graphs
+            query,
+            dataset,
+            base_iri=self.base_iri,
+            public=self.public_graphs,
+            all_graphs=self.named_graphs,
+            trusted=trusted,
         )
 
-    def _run(self, query: str, dataset: Dataset | None) -> object:
-        scope = self._scope(query, dataset)
+    def _run(self, query: str, dataset: Dataset | None, trusted: bool) -> object:
+        scope = self._scope(query, dataset, trusted)
         kwargs: dict[str, object] = {"use_default_graph_as_union": scope.union}
         if scope.default_graph is not None:
             kwargs["default_graph"] = [ox.DefaultGraph() if g == "" else ox.NamedNode(g) for g in scope.default_graph]
@@ -78,22 +83,22 @@ class EmbeddedStore(Store):
         except SyntaxError as exc:
             raise QuerySyntaxError(f"SPARQL syntax error: {exc}", message_zh=f"SPARQL 语法错误：{exc}") from exc
 
-    def select(self, query: str, *, dataset: Dataset | None = None) -> Solutions:
-        result = self._run(query, dataset)
+    def select(self, query: str, *, dataset: Dataset | None = None, trusted: bool = False) -> Solutions:
+        result = self._run(query, dataset, trusted)
         if not isinstance(result, ox.QuerySolutions):
             raise BadInput("expected a SELECT query", message_zh="应为 SELECT 查询")
         variables = [v.value for v in result.variables]
         rows = [{name: sol[name] for name in variables if sol[name] is not None} for sol in result]
         return Solutions(variables, rows)
 
-    def ask(self, query: str, *, dataset: Dataset | None = None) -> bool:
-        result = self._run(query, dataset)
+    def ask(self, query: str, *, dataset: Dataset | None = None, trusted: bool = False) -> bool:
+        result = self._run(query, dataset, trusted)
         if not isinstance(result, ox.QueryBoolean):
             raise BadInput("expected an ASK query", message_zh="应为 ASK 查询")
         return bool(result)
 
-    def construct(self, query: str, *, dataset: Dataset | None = None) -> list[ox.Triple]:
-        result = self._run(query, dataset)
+    def construct(self, query: str, *, dataset: Dataset | None = None, trusted: bool = False) -> list[ox.Triple]:
+        result = self._run(query, dataset, trusted)
         if not isinstance(result, ox.QueryTriples):
             raise BadInput("expected a CONSTRUCT or DESCRIBE query", message_zh="应为 CONSTRUCT 或 DESCRIBE 查询")
         return list(result)

@@ -41,7 +41,13 @@ def scope_for_query(
     base_iri: str,
     public: Callable[[], list[str]],
     all_graphs: Callable[[], list[str]],
+    trusted: bool = False,
 ) -> QueryScope:
+    """trusted: the service's own reads (workflow, accounts, targets), which also see private graphs."""
+    if trusted:
+        if dataset is not None and not dataset.empty:
+            return QueryScope(False, dataset.default_graphs, dataset.named_graphs, False)
+        return QueryScope(True, None, None, False)
     if dataset is not None and not dataset.empty:
         check_public(base_iri, dataset)
         return QueryScope(False, dataset.default_graphs, dataset.named_graphs, False)

@@ -93,9 +93,14 @@ class RemoteStore(Store):
             )
         return response
 
-    def _scope(self, query: str, dataset: Dataset | None) -> QueryScope:
+    def _scope(self, query: str, dataset: Dataset | None, trusted: bool = False) -> QueryScope:
         return scope_for_query(
-            query, dataset, base_iri=self.base_iri, public=self.public_graphs, all_graphs=self.named_graphs
+            query,
+            dataset,
+            base_iri=self.base_iri,
+            public=self.public_graphs,
+            all_graphs=self.named_graphs,
+            trusted=trusted,
         )
 
     @staticmethod
@@ -105,8 +110,10 @@ class RemoteStore(Store):
         params += [("named-graph-uri", g) for g in scope.named_graphs or ()]
         return params
 
-    def _query(self, query: str, dataset: Dataset | None, accept: str, timeout: float | None = None) -> httpx.Response:
-        scope = self._scope(query, dataset)
+    def _query(
+        self, query: str, dataset: Dataset | None, accept: str, timeout: float | None = None, *, trusted: bool = False
+    ) -> httpx.Response:
+        scope = self._scope(query, dataset, trusted)
         return self._post(
             self.endpoint,
             data={"query": self._with_base(query)},
@@ -120,8 +127,8 @@ class RemoteStore(Store):
         return f"BASE <{self.base_iri}> {text}" if has_relative_iri(text) else text
 
     # -- reads -----------------------------------------------------------------------------
-    def select(self, query: str, *, dataset: Dataset | None = None) -> Solutions:
-        body = self._query(query, dataset, "application/sparql-results+json").content
+    def select(self, query: str, *, dataset: Dataset | None = None, trusted: bool = False) -> Solutions:
+        body = self._query(query, dataset, "application/sparql-results+json", trusted=trusted).content
         result = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
         if not isinstance(result, ox.QuerySolutions):
             raise BadInput("expected a SELECT query", message_zh="应为 SELECT 查询")
@@ -129,15 +136,15 @@ class RemoteStore(Store):
         rows = [{name: sol[name] for name in variables if sol[name] is not None} for sol in result]
         return Solutions(variables, rows)
 
-    def ask(self, query: str, *, dataset: Dataset | None = None) -> bool:
-        body = self._query(query, dataset, "application/sparql-results+json").content
+    def ask(self, query: str, *, dataset: Dataset | None = None, trusted: bool = False) -> bool:
+        body = self._query(query, dataset, "application/sparql-results+json", trusted=trusted).content
         result = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
         if not isinstance(result, ox.QueryBoolean):
             raise BadInput("expected an ASK query", message_zh="应为 ASK 查询")
         return bool(result)
 
-    def construct(self, query: str, *, dataset: Dataset | None = None) -> list[ox.Triple]:
-        body = self._query(query, dataset, "application/n-triples").content
+    def construct(self, query: str, *, dataset: Dataset | None = None, trusted: bool = False) -> list[ox.Triple]:
+        body = self._query(query, dataset, "application/n-triples", trusted=trusted).content
         return [q.triple for q in ox.parse(body, ox.RdfFormat.N_TRIPLES)]
 
     def execute(
