@@ -28,8 +28,9 @@ def upgrade(
     from cpms_kg.standards.service import compare
 
     mapping = load_mapping(file)
-    load_mapping(file, load_standard(opened, mapping.standard, mapping.version))  # it must fit the version it names
-    upgraded, notes = run(mapping, compare(opened, mapping.standard, mapping.version, to).migration, to)
+    # It must fit the version it names.
+    load_mapping(file, load_standard(opened, mapping.standard, mapping.version, trusted=True))
+    upgraded, notes = run(mapping, compare(opened, mapping.standard, mapping.version, to, trusted=True).migration, to)
     save_mapping(upgraded, out or file)
     for note in notes:
         typer.echo(f"  {note}", err=True)

@@ -9,13 +9,17 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
 from cpms_kg.settings import DEFAULT_BASE_IRI, Settings
+from cpms_kg.store.embedded import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -96,6 +100,20 @@ def start_server(env: dict[str, str], *args: str) -> Server:
     url = f"http://127.0.0.1:{port}"
     wait_until_up(url + "/sparql", process)
     return Server(url, process)
+
+
+@contextmanager
+def app_client(store_path: Path, **settings: Any) -> Iterator[tuple[TestClient, EmbeddedStore]]:
+    """The app in-process over an embedded store (for tests that need no real socket)."""
+    from api import create_app
+
+    opened = EmbeddedStore(store_path, base_iri=BASE, query_workers=1)
+    configured = Settings(store=store_path, admin_token=ADMIN_TOKEN, query_workers=1, **settings)
+    try:
+        with TestClient(create_app(configured, store=opened)) as client:
+            yield client, opened
+    finally:
+        opened.close()
 
 
 @pytest.fixture(scope="module")

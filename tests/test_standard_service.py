@@ -11,10 +11,11 @@ import httpx
 import pyshacl
 import rdflib
 
+from cpms_kg.standards import service
 from cpms_kg.standards.demo import bearings
 from cpms_kg.standards.model import Status
 from cpms_kg.standards.spreadsheet import write_standard
-from tests.conftest import BASE, Server, cli
+from tests.conftest import BASE, Server, app_client, cli
 from tests.test_shapes import SHACL_SHACL
 
 BEARINGS = "zj-rolling-bearings"
@@ -76,6 +77,28 @@ def test_new_version_diff_and_lifecycle(store_dir: Path, tmp_path: Path) -> None
     refused = cli("standard", "status", f"{BEARINGS}@1.1", "published-provincial", "--store", str(store_dir))
     assert refused.returncode == 2 and "draft" in refused.stderr
     assert cli("standard", "status", f"{BEARINGS}@1.1", "consensus", "--store", str(store_dir)).returncode == 0
+
+
+def test_unpublished_versions_are_private_until_published(store_dir: Path, tmp_path: Path) -> None:
+    workbook = tmp_path / "v11.xlsx"
+    write_standard(next_version(), workbook, format="xlsx")
+    assert cli("standard", "import", str(workbook), "--store", str(store_dir)).returncode == 0
+    assert "1.1" in cli("standard", "list", "--store", str(store_dir), check=True).stdout  # operators see drafts
+    for status in ("consensus", "under-review"):
+        assert cli("standard", "status", f"{BEARINGS}@1.1", status, "--store", str(store_dir)).returncode == 0
+    ask = f"ASK {{ <{BASE}standard/{BEARINGS}/1.1> ?p ?o }}"
+    with app_client(store_dir) as (client, store):
+        assert client.get(f"/api/standards/{BEARINGS}/versions/1.1").status_code == 404
+        listed = client.get(f"/api/standards/{BEARINGS}").json()
+        assert [v["version"] for v in listed["versions"]] == ["1.0"]
+        assert client.get(f"/id/standard/{BEARINGS}/1.1", headers={"Accept": "text/turtle"}).status_code == 404
+        assert client.get("/sparql", params={"query": ask}).json()["boolean"] is False
+        assert store.ask(ask, trusted=True)
+        service.set_status(store, f"{BEARINGS}@1.1", Status.PUBLISHED_PROVINCIAL)
+        assert client.get(f"/api/standards/{BEARINGS}/versions/1.1").status_code == 200
+        assert client.get("/sparql", params={"query": ask}).json()["boolean"] is True
+        private = BASE + f"graph/private/standard/{BEARINGS}/1.1"
+        assert private not in store.named_graphs()
 
 
 def test_published_version_cannot_be_overwritten(store_dir: Path, tmp_path: Path) -> None:

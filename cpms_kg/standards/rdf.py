@@ -77,8 +77,8 @@ def _by_version(v: VersionSummary) -> tuple[tuple[tuple[int, int, str], ...], st
     return version_key(v.version), v.version
 
 
-def list_standards(store: Store) -> list[StandardSummary]:
-    """Every standard in the store's public graphs with its versions, by id."""
+def list_standards(store: Store, *, trusted: bool = False) -> list[StandardSummary]:
+    """Every standard with its versions, by id: published ones, or with `trusted` unpublished ones too."""
     rows = store.select(
         f"""SELECT ?std ?id ?v ?number ?status ?zh ?en WHERE {{
               ?std a <{C}IndustryStandard> ; <{DCT}identifier> ?id ; <{C}hasVersion> ?v .
@@ -86,7 +86,8 @@ def list_standards(store: Store) -> list[StandardSummary]:
               OPTIONAL {{ ?v <{C}status> ?status }}
               OPTIONAL {{ ?v <{DCT}title> ?zh FILTER(LANGMATCHES(LANG(?zh), "zh")) }}
               OPTIONAL {{ ?v <{DCT}title> ?en FILTER(LANGMATCHES(LANG(?en), "en")) }}
-            }}"""
+            }}""",
+        trusted=trusted,
     )
     found: dict[tuple[str, str], dict[str, VersionSummary]] = {}
     for row in rows:
@@ -104,16 +105,21 @@ def list_standards(store: Store) -> list[StandardSummary]:
     ]
 
 
-def _versions(store: Store, standard_id: str) -> list[str]:
+def _versions(store: Store, standard_id: str, trusted: bool) -> list[str]:
     std = store.base_iri + standard_path(standard_id)
-    rows = store.select(f"SELECT ?number WHERE {{ <{std}> <{C}hasVersion> ?v . ?v <{C}versionNumber> ?number }}")
+    rows = store.select(
+        f"SELECT ?number WHERE {{ <{std}> <{C}hasVersion> ?v . ?v <{C}versionNumber> ?number }}", trusted=trusted
+    )
     return [_literal(row["number"]) for row in rows]
 
 
-def load_standard(store: Store, standard_id: str, version: str | None = None) -> Standard:
-    """One version of a standard from the store; None: its latest version. NotFound when absent."""
+def load_standard(store: Store, standard_id: str, version: str | None = None, *, trusted: bool = False) -> Standard:
+    """One version of a standard from the store; None: its latest version. NotFound when absent.
+
+    Unpublished versions live in private graphs: only `trusted` reads (operators, the workflow) see them.
+    """
     if version is None:
-        version = latest_version(_versions(store, standard_id))
+        version = latest_version(_versions(store, standard_id, trusted))
         if version is None:
             raise NotFound(f"no standard {standard_id}", message_zh=f"没有标准 {standard_id}")
     iris = VersionIris(store.base_iri, standard_id, version)
@@ -130,6 +136,7 @@ def load_standard(store: Store, standard_id: str, version: str | None = None) ->
               UNION {{ <{v}> <{C}hasAttribute> ?a . ?a <{C}valueDomain> ?s . ?s ?p ?o }}
               UNION {{ <{v}> <{C}hasCodeList> ?l . ?s <{SK}inScheme> ?l ; ?p ?o }}
               UNION {{ ?c <{SK}inScheme> <{v}> . ?s <{ANNOTATED_SOURCE}> ?c ; ?p ?o }}
-            }}"""
+            }}""",
+        trusted=trusted,
     )
     return from_quads(triples, store.base_iri, standard_id, version)

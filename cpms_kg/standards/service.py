@@ -1,7 +1,9 @@
 """Standards in the store: import, export, check, compile, diff, and lifecycle steps.
 
-Each version lives in its own named graph, `{base}graph/standard/{id}/{version}`, so importing a
-version replaces exactly that graph in one step and nothing else.
+Each version lives in its own named graph, so importing a version replaces exactly that graph in one
+step and nothing else: `{base}graph/standard/{id}/{version}` once it has been published, and
+`{base}graph/private/standard/{id}/{version}` before (drafts, consensus, under review), so the public
+sees only published standards. Operators' and the workflow's reads pass `trusted=True` to see drafts.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from cpms_kg.errors import BadInput, NotFound, UsageError
 from cpms_kg.iris import graph_path
 from cpms_kg.namespaces import QUDT, SKOS
 from cpms_kg.standards.diff import StandardDiff, diff
-from cpms_kg.standards.lifecycle import check_editable, check_transition
+from cpms_kg.standards.lifecycle import IMMUTABLE, check_editable, check_transition
 from cpms_kg.standards.model import Standard, Status
 from cpms_kg.standards.quality import QualityReport, check_standard
 from cpms_kg.standards.rdf import load_standard, to_jsonld, to_turtle
@@ -28,8 +30,21 @@ from cpms_kg.store.base import LoadSource, Store
 ExportFormat = Literal["xlsx", "csv", "ttl", "jsonld"]
 
 
-def version_graph(base_iri: str, standard_id: str, version: str) -> str:
-    return base_iri + graph_path("standard", standard_id, version)
+def version_graph(base_iri: str, standard_id: str, version: str, status: Status) -> str:
+    """Where a version with this status lives: versions that were never published stay private."""
+    if status in IMMUTABLE:
+        return base_iri + graph_path("standard", standard_id, version)
+    return base_iri + graph_path("private", "standard", standard_id, version)
+
+
+def _write(store: Store, standard: Standard, name: str) -> None:
+    info = standard.info
+    graph = version_graph(store.base_iri, info.id, info.version, info.status)
+    turtle = to_turtle(standard, store.base_iri)
+    store.replace_graph(graph, LoadSource(name=name, format=ox.RdfFormat.TURTLE, data=turtle.encode(), graph=graph))
+    for other in (version_graph(store.base_iri, info.id, info.version, s) for s in (Status.DRAFT, Status.RETIRED)):
+        if other != graph and other in store.named_graphs():
+            store.drop_graph(other)
 
 
 def parse_key(key: str) -> tuple[str, str | None]:
@@ -49,7 +64,7 @@ class ImportResult:
 
 def _existing(store: Store, standard: Standard) -> Standard | None:
     try:
-        return load_standard(store, standard.info.id, standard.info.version)
+        return load_standard(store, standard.info.id, standard.info.version, trusted=True)
     except NotFound:
         return None
 
@@ -59,9 +74,7 @@ def save(store: Store, standard: Standard, *, name: str = "standard") -> ImportR
     existing = _existing(store, standard)
     if existing is not None and existing != standard:
         check_editable(existing.info.status)
-    graph = version_graph(store.base_iri, standard.info.id, standard.info.version)
-    turtle = to_turtle(standard, store.base_iri)
-    store.replace_graph(graph, LoadSource(name=name, format=ox.RdfFormat.TURTLE, data=turtle.encode(), graph=graph))
+    _write(store, standard, name)
     return ImportResult(standard, check_standard(store, standard), existing is not None)
 
 
@@ -70,8 +83,8 @@ def import_file(store: Store, path: Path) -> ImportResult:
     return save(store, read_standard(path), name=str(path))
 
 
-def export(store: Store, key: str, fmt: ExportFormat, out: Path) -> Standard:
-    standard = load(store, key)
+def export(store: Store, key: str, fmt: ExportFormat, out: Path, *, trusted: bool = False) -> Standard:
+    standard = load(store, key, trusted=trusted)
     if fmt in ("xlsx", "csv"):
         write_standard(standard, out, format=fmt)
     elif fmt == "ttl":
@@ -83,13 +96,13 @@ def export(store: Store, key: str, fmt: ExportFormat, out: Path) -> Standard:
     return standard
 
 
-def load(store: Store, key: str) -> Standard:
+def load(store: Store, key: str, *, trusted: bool = False) -> Standard:
     standard_id, version = parse_key(key)
-    return load_standard(store, standard_id, version)
+    return load_standard(store, standard_id, version, trusted=trusted)
 
 
-def check(store: Store, key: str) -> QualityReport:
-    return check_standard(store, load(store, key))
+def check(store: Store, key: str, *, trusted: bool = False) -> QualityReport:
+    return check_standard(store, load(store, key, trusted=trusted))
 
 
 def unit_symbols(store: Store, standard: Standard) -> dict[str, str]:
@@ -104,26 +117,26 @@ def unit_symbols(store: Store, standard: Standard) -> dict[str, str]:
     return {r["code"].value: r["symbol"].value for r in rows}  # type: ignore[union-attr]
 
 
-def shapes(store: Store, key: str) -> str:
-    standard = load(store, key)
+def shapes(store: Store, key: str, *, trusted: bool = False) -> str:
+    standard = load(store, key, trusted=trusted)
     return shapes_turtle(standard, store.base_iri, unit_symbols=unit_symbols(store, standard))
 
 
-def compare(store: Store, standard_id: str, old: str, new: str) -> StandardDiff:
-    return diff(load_standard(store, standard_id, old), load_standard(store, standard_id, new))
+def compare(store: Store, standard_id: str, old: str, new: str, *, trusted: bool = False) -> StandardDiff:
+    return diff(
+        load_standard(store, standard_id, old, trusted=trusted), load_standard(store, standard_id, new, trusted=trusted)
+    )
 
 
 def set_status(store: Store, key: str, target: Status) -> Standard:
     """One lifecycle step; publishing needs a version that passes its quality shapes."""
-    standard = load(store, key)
+    standard = load(store, key, trusted=True)
     problems = 0
     if target in (Status.PUBLISHED_PROVINCIAL, Status.PUBLISHED_NATIONAL):
         problems = sum(1 for r in check_standard(store, standard).results if r.severity == "Violation")
     check_transition(standard.info.status, target, quality_problems=problems)
     updated = replace(standard, info=replace(standard.info, status=target))
-    graph = version_graph(store.base_iri, standard.info.id, standard.info.version)
-    turtle = to_turtle(updated, store.base_iri)
-    store.replace_graph(graph, LoadSource(name=key, format=ox.RdfFormat.TURTLE, data=turtle.encode(), graph=graph))
+    _write(store, updated, key)
     return updated
 
 
