@@ -12,7 +12,24 @@ from cpms_kg.jobs import JobManager
 from cpms_kg.settings import Settings
 from cpms_kg.store import Store, open_store
 
-from . import errors, graph_store, home, ids, schemes, sparql, standards, update, validate
+from . import (
+    audit,
+    dataip,
+    datasets,
+    errors,
+    graph_store,
+    groups,
+    home,
+    ids,
+    login,
+    pilots,
+    schemes,
+    sparql,
+    standards,
+    update,
+    users,
+    validate,
+)
 from .fast import FastPath
 
 
@@ -43,7 +60,23 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
     app.state.settings = settings
     app.state.jobs = JobManager()
     errors.install(app)
-    for module in (home, sparql, update, graph_store, ids, schemes, standards, validate):
+    for module in (
+        home,
+        sparql,
+        update,
+        graph_store,
+        ids,
+        schemes,
+        standards,
+        validate,
+        datasets,
+        dataip,
+        pilots,
+        groups,
+        audit,
+        login,
+        users,
+    ):
         app.include_router(module.router)
     app.add_middleware(FastPath)
     return app

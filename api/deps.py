@@ -27,10 +27,16 @@ StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
+COOKIE = "cpms_token"
+
+
 def require_user(request: Request, settings: SettingsDep) -> User:
-    """The account behind the bearer token (CPMS_KG_ADMIN_TOKEN, or one made with `cpms-kg user token`)."""
+    """The account behind the bearer token (CPMS_KG_ADMIN_TOKEN, or one made with `cpms-kg user token`),
+    from the Authorization header or, for pages, the login cookie."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
+    if not header and request.cookies.get(COOKIE):
+        scheme, token = "bearer", request.cookies[COOKIE]
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized(
             "this route needs a bearer token: Authorization: Bearer <token>",
@@ -55,9 +61,9 @@ def require_role(request: Request, settings: Settings, *roles: accounts.Role) ->
     return user
 
 
-def require_writer(request: Request, settings: SettingsDep) -> None:
+def require_writer(request: Request, settings: SettingsDep) -> User:
     """SPARQL Update and Graph Store writes: administrators only."""
-    require_role(request, settings)
+    return require_role(request, settings)
 
 
 WriterDep = Depends(require_writer)

@@ -20,10 +20,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from cpms_kg import conneg
-from cpms_kg.errors import BadInput, UnsupportedMediaType
+from cpms_kg.accounts import User
+from cpms_kg.errors import BadInput, Forbidden, UnsupportedMediaType
 from cpms_kg.rdfio import format_for_media_type, format_for_path, iter_quads
+from cpms_kg.settings import Settings
 from cpms_kg.sparql_service import serialize_triples
-from cpms_kg.store.base import LoadSource, is_private_graph
+from cpms_kg.store.base import LoadSource, Store, is_private_graph, is_protected_graph
+from cpms_kg.terms import value
+from cpms_kg.workflow import audit
 
 from . import protocol
 from .deps import SettingsDep, StoreDep, require_writer
@@ -130,32 +134,66 @@ async def _source(request: Request, limit: int, graph: str | None, *, multipart:
     )
 
 
+def _writer(request: Request, store: Store, settings: Settings, graph: str | None) -> User:
+    user = require_writer(request, settings)
+    if graph is not None and is_protected_graph(store.base_iri, graph):
+        raise Forbidden(
+            f"graph {graph} is written only by the service (audit trail, accounts)",
+            message_zh=f"图 {graph} 仅由服务写入（审计记录、账户）",
+        )
+    return user
+
+
+async def _audit(store: Store, user: User, action: str, graph: str | None, before: int | None) -> None:
+    target = graph or store.base_iri + "graph/default"
+    after = await run_in_threadpool(_size, store, graph)
+    await run_in_threadpool(
+        audit.record, store, user, action, target, before=f"triples={before}", after=f"triples={after}"
+    )
+
+
+def _size(store: Store, graph: str | None) -> int | None:
+    """The graph's triple count for the audit record (None: the default graph, or no such graph)."""
+    if graph is None or not store.graph_exists(graph):
+        return None
+    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", trusted=True)
+    return int(value(rows.rows[0]["n"])) if rows.rows else 0
+
+
 async def _put(request: Request, store: StoreDep, settings: SettingsDep, direct: bool) -> Response:
-    require_writer(request, settings)
     graph = _target(request, direct)
+    user = _writer(request, store, settings, graph)
     source = await _source(request, settings.max_upload_bytes, graph, multipart=False)
+    before = await run_in_threadpool(_size, store, graph)
     created = await run_in_threadpool(store.replace_graph, graph, source)
+    await _audit(store, user, "graph.put", graph, before)
     return Response(status_code=201 if created else 204)
 
 
 async def _post(request: Request, store: StoreDep, settings: SettingsDep, direct: bool) -> Response:
-    require_writer(request, settings)
     params = request.query_params
     if not direct and "graph" not in params and "default" not in params:
+        user = _writer(request, store, settings, None)
         new = _new_graph(request)
         source = await _source(request, settings.max_upload_bytes, new, multipart=True)
         await run_in_threadpool(store.add_to_graph, new, source)
+        await _audit(store, user, "graph.post", new, None)
         return Response(status_code=201, headers={"Location": new})
     graph = _target(request, direct)
+    user = _writer(request, store, settings, graph)
     source = await _source(request, settings.max_upload_bytes, graph, multipart=True)
+    before = await run_in_threadpool(_size, store, graph)
     created = await run_in_threadpool(store.add_to_graph, graph, source)
+    await _audit(store, user, "graph.post", graph, before)
     return Response(status_code=201 if created else 204)
 
 
 async def _delete(request: Request, store: StoreDep, settings: SettingsDep, direct: bool) -> Response:
-    require_writer(request, settings)
     graph = _target(request, direct)
+    user = _writer(request, store, settings, graph)
+    before = await run_in_threadpool(_size, store, graph)
     await run_in_threadpool(store.drop_graph, graph)
+    await _audit(store, user, "graph.delete", graph, before)
     return Response(status_code=204)
 
 

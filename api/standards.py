@@ -1,13 +1,14 @@
-"""Standards REST routes: list, one standard, one version, its SHACL shapes, and version diffs."""
+"""Standards REST routes: list, one standard, one version, its SHACL shapes, version diffs, and promotion."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 
 from cpms_kg import conneg
 from cpms_kg.errors import NotFound
@@ -15,9 +16,11 @@ from cpms_kg.namespaces import PREFIXES
 from cpms_kg.sparql_service import serialize_triples
 from cpms_kg.standards import api_view, service
 from cpms_kg.standards.diff_rdf import diff_triples
+from cpms_kg.standards.model import Status, version_path
 from cpms_kg.standards.rdf import list_standards, load_standard
+from cpms_kg.workflow import audit, publication
 
-from .deps import StoreDep
+from .deps import SettingsDep, StoreDep, require_role
 
 router = APIRouter(prefix="/api/standards", tags=["standards"])
 
@@ -77,3 +80,25 @@ def version_diff(
     fmt = getattr(ox.RdfFormat, offer.key)
     triples = diff_triples(result, store.base_iri)
     return Response(serialize_triples(triples, fmt, PREFIXES), media_type=fmt.media_type)
+
+
+class Promotion(BaseModel):
+    to: Literal["recommended", "published-national"] = Field(
+        description="recommended (to the national platform), then published-national"
+    )
+
+
+@router.post(
+    "/{standard_id}/versions/{version}/promote",
+    summary="Recommend a provincial standard to the national platform, or record its national publication (admin)",
+)
+def promote(
+    standard_id: str, version: str, body: Promotion, request: Request, store: StoreDep, settings: SettingsDep
+) -> dict[str, Any]:
+    user = require_role(request, settings)
+    key = f"{standard_id}@{version}"
+    before = service.load(store, key).info.status.value
+    promoted = publication.promote(store, key, user.name, Status(body.to))
+    target = store.base_iri + version_path(standard_id, version)
+    audit.record(store, user, "standard.promote", target, before=f"status={before}", after=f"status={body.to}")
+    return {"standard": key, "iri": target, "status": promoted.info.status.value}

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from cpms_kg.errors import BadInput, NotFound, UsageError
 from cpms_kg.iris import graph_path, segment
 from cpms_kg.namespaces import CPMS, DCTERMS, RDF
-from cpms_kg.store.base import LoadSource, Store
+from cpms_kg.store.base import PROTECTED_WRITES, LoadSource, Store
 
 _C = str(CPMS)
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -68,7 +68,8 @@ def _hash(secret: str) -> str:
 def _add(store: Store, triples: list[ox.Triple]) -> None:
     graph = accounts_graph(store.base_iri)
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    store.add_to_graph(graph, LoadSource(name="accounts", format=ox.RdfFormat.N_TRIPLES, data=data, graph=graph))
+    with PROTECTED_WRITES:
+        store.add_to_graph(graph, LoadSource(name="accounts", format=ox.RdfFormat.N_TRIPLES, data=data, graph=graph))
 
 
 def _graph(store: Store) -> dict[str, dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]]:

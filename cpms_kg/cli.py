@@ -12,7 +12,7 @@ from typing import Annotated
 import pyoxigraph as ox
 import typer
 
-from cpms_kg import cli_dataset, cli_mapping, cli_standard, cli_user, cli_validate
+from cpms_kg import cli_dataip, cli_dataset, cli_mapping, cli_standard, cli_user, cli_validate
 from cpms_kg.cli_common import BaseOpt, EndpointOpt, GraphStoreOpt, StoreOpt, UpdateOpt, settings_from_flags, with_store
 from cpms_kg.cli_common import fail as _fail
 from cpms_kg.cli_common import say as _say
@@ -32,6 +32,7 @@ app.add_typer(classification_app, name="classification")
 app.add_typer(cli_standard.app, name="standard")
 app.command("validate")(cli_validate.validate)
 app.add_typer(cli_dataset.app, name="dataset")
+app.add_typer(cli_dataip.app, name="dataip")
 app.add_typer(cli_mapping.app, name="mapping")
 app.add_typer(cli_user.app, name="user")
 

@@ -65,6 +65,20 @@ class UsageError(BadInput):
     code = "usage"
 
 
+class Conflict(BadInput):
+    """The request clashes with the current state (a closed seminar, a duplicate, a second expert of a firm)."""
+
+    status = 409
+    code = "conflict"
+
+
+class RuleBreach(BadInput):
+    """Well-formed input that breaks one of the guide's rules (quorum, group size, eligibility)."""
+
+    status = 422
+    code = "rule_breach"
+
+
 class Unauthorized(CpmsError):
     status = 401
     code = "unauthorized"

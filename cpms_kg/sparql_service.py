@@ -9,8 +9,17 @@ import pyoxigraph as ox
 from cpms_kg import conneg
 from cpms_kg.errors import Forbidden
 from cpms_kg.settings import Settings
-from cpms_kg.store.base import Dataset, FormatChoice, SerializedResult, Store
-from cpms_kg.store.sparql_text import scan_query
+from cpms_kg.store.base import (
+    PROTECTED_WRITES,
+    Dataset,
+    FormatChoice,
+    LoadSource,
+    SerializedResult,
+    Store,
+    is_protected_graph,
+    protected_graphs,
+)
+from cpms_kg.store.sparql_text import scan_query, update_reach
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 
@@ -66,7 +75,26 @@ async def run_query_async(
 
 def run_update(store: Store, settings: Settings, update: str, *, dataset: Dataset | None = None) -> None:
     check_services(scan_query(update).services, settings.service_allowlist)
-    store.update(update, dataset=dataset)
+    reach = update_reach(update, store.base_iri)
+    named = {*reach.iris, *(dataset.default_graphs if dataset else ()), *(dataset.named_graphs if dataset else ())}
+    touched = sorted(g for g in named if is_protected_graph(store.base_iri, g))
+    if touched:
+        raise Forbidden(
+            f"the update names {', '.join(touched)}, which only the service writes (audit trail, accounts)",
+            message_zh=f"更新涉及 {'、'.join(touched)}，该图仅由服务写入（审计记录、账户）",
+        )
+    if not reach.wide:
+        store.update(update, dataset=dataset)
+        return
+    # CLEAR ALL, DROP NAMED or GRAPH ?g may reach graphs the update does not name: the protected ones are
+    # put back as they were, under the lock their writers take, so no audit record is lost meanwhile.
+    with PROTECTED_WRITES:
+        graphs = set(store.named_graphs())
+        kept = {g: store.graph_triples(g) for g in protected_graphs(store.base_iri) if g in graphs}
+        store.update(update, dataset=dataset)
+        for graph, triples in kept.items():
+            data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+            store.replace_graph(graph, LoadSource(name=graph, format=ox.RdfFormat.N_TRIPLES, data=data, graph=graph))
 
 
 def service_description(store: Store, settings: Settings, endpoint_url: str) -> list[ox.Triple]:

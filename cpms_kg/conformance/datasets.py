@@ -2,8 +2,16 @@
 data warehouse as a catalogue entry (dcat:Dataset) whose data items link to the standard's attributes.
 
 A committed dataset lives in `{base}graph/private/firm/{firm}/{dataset}` (hidden from the public
-endpoint). Sharing copies it, with its catalogue entry, into `{base}graph/warehouse/{firm}/{dataset}`,
-which is public; unsharing drops that graph again. Only an upload without violations is committed.
+endpoint): the products plus the dataset description made at commit time. Only an upload without
+violations is committed. Sharing publishes two public graphs:
+
+- `{base}graph/warehouse/{firm}/{dataset}`: a verbatim copy of the committed graph, nothing added. This
+  is the dataset's content, the thing a data IP registration hashes (cpms_kg.workflow.dataip);
+- `{base}graph/catalogue/{firm}/{dataset}`: the share-time catalogue entry (the industry catalogue, the
+  licence, dcterms:modified, the distribution), which changes on every share.
+
+Keeping the two apart is what makes re-sharing leave the content, and so its hash, unchanged; the
+union of the public graphs reads as one catalogue entry. Unsharing drops both graphs again.
 """
 
 from __future__ import annotations
@@ -11,15 +19,18 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 
+from cpms_kg.accounts import Role, User
 from cpms_kg.conformance.pipeline import Outcome
-from cpms_kg.errors import BadInput, NotFound
+from cpms_kg.errors import BadInput, Forbidden, NotFound
 from cpms_kg.iris import graph_path, segment
 from cpms_kg.namespaces import CPMS, DCAT, DCTERMS, RDF, RDFS, XSD
 from cpms_kg.standards.model import Standard, version_path
 from cpms_kg.store.base import LoadSource, Store
+from cpms_kg.terms import value
 
 DEFAULT_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 
@@ -42,7 +53,13 @@ def private_graph(base: str, firm: str, dataset: str) -> str:
 
 
 def public_graph(base: str, firm: str, dataset: str) -> str:
+    """The shared content: exactly the committed triples."""
     return base + graph_path("warehouse", firm, dataset)
+
+
+def catalogue_graph(base: str, firm: str, dataset: str) -> str:
+    """The share-time catalogue entry of a shared dataset."""
+    return base + graph_path("catalogue", firm, dataset)
 
 
 def dataset_iri(base: str, firm: str, dataset: str) -> str:
@@ -100,15 +117,159 @@ def commit(store: Store, outcome: Outcome, standard: Standard, *, firm: str, dat
     return Dataset(firm, dataset, node.value, graph, len(products))
 
 
-def share(store: Store, firm: str, dataset: str, *, licence: str = DEFAULT_LICENCE) -> str:
-    """Publishes a committed dataset into its industry's catalogue; returns the catalogue entry IRI."""
-    base = store.base_iri
-    source = private_graph(base, firm, dataset)
-    if not store.graph_exists(source) or source not in store.named_graphs():
+def licence_iri(text: str) -> str:
+    """A licence given by a caller: an absolute IRI (checked, so a bad one is a 400 and not a crash)."""
+    text = text.strip()
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        text = ""
+    if ":" not in text:
+        raise BadInput(
+            f"the licence must be an absolute IRI, such as {DEFAULT_LICENCE}",
+            message_zh=f"许可须为绝对 IRI，例如 {DEFAULT_LICENCE}",
+        )
+    return text
+
+
+def acting_role(user: User, firm: str) -> Role:
+    """The role a user acts in for a firm's data: its own data steward, or an administrator; else 403."""
+    if Role.FIRM_STEWARD in user.roles and user.firm == firm:
+        return Role.FIRM_STEWARD
+    if Role.ADMIN in user.roles:
+        return Role.ADMIN
+    if Role.FIRM_STEWARD in user.roles:
+        raise Forbidden(
+            f"account {user.name} is a data steward of {user.firm}, not of {firm}",
+            message_zh=f"账户 {user.name} 是 {user.firm} 的数据管理员，不能处理 {firm} 的数据",
+        )
+    raise Forbidden(
+        f"account {user.name} may not act for firm {firm} (needs: admin, firm-steward of {firm})",
+        message_zh=f"账户 {user.name} 无权处理企业 {firm} 的数据（需要：admin 或 {firm} 的数据管理员）",
+    )
+
+
+def is_committed(store: Store, firm: str, dataset: str) -> bool:
+    return private_graph(store.base_iri, firm, dataset) in store.named_graphs()
+
+
+def is_shared(store: Store, firm: str, dataset: str) -> bool:
+    return public_graph(store.base_iri, firm, dataset) in store.named_graphs()
+
+
+def _require_committed(store: Store, firm: str, dataset: str) -> None:
+    if not is_committed(store, firm, dataset):
         raise NotFound(
             f"firm {firm} has no committed dataset {dataset}", message_zh=f"企业 {firm} 没有已提交的数据集 {dataset}"
         )
-    triples = store.graph_triples(source)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One committed dataset as the datasets route lists it."""
+
+    firm: str
+    id: str
+    iri: str
+    standard: str | None
+    issued: str | None
+    products: int | None
+    shared: bool
+    licence: str | None
+    modified: str | None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "firm": self.firm,
+            "id": self.id,
+            "iri": self.iri,
+            "standard": self.standard,
+            "issued": self.issued,
+            "products": self.products,
+            "shared": self.shared,
+            "licence": self.licence,
+            "modified": self.modified,
+        }
+
+
+def _firm_and_id(base: str, graph: str, kind: str) -> tuple[str, str] | None:
+    """(firm, dataset) from a graph IRI made by private_graph / catalogue_graph."""
+    prefix = base + graph_path(*kind.split("/")) + "/"
+    if not graph.startswith(prefix):
+        return None
+    parts = graph[len(prefix) :].split("/")
+    return (unquote(parts[0]), unquote(parts[1])) if len(parts) == 2 else None
+
+
+def list_datasets(store: Store, firm: str | None = None) -> list[Listed]:
+    """Committed datasets (of one firm, or all), with whether and under which licence each is shared."""
+    base = store.base_iri
+    graphs = set(store.named_graphs())
+    committed = sorted(
+        key
+        for g in graphs
+        if (key := _firm_and_id(base, g, "private/firm")) is not None and (firm is None or key[0] == firm)
+    )
+    if not committed:
+        return []
+    # One trusted read for the descriptions and one for the catalogue entries, not one per dataset.
+    described = store.select(
+        f"""SELECT ?g ?standard ?issued ?count WHERE {{ GRAPH ?g {{ ?d a <{DCAT.Dataset}> ; <{DCTERMS.identifier}> ?id .
+              OPTIONAL {{ ?d <{DCTERMS.conformsTo}> ?standard }} OPTIONAL {{ ?d <{DCTERMS.issued}> ?issued }}
+              OPTIONAL {{ ?d <{CPMS.productCount}> ?count }} }}
+            FILTER(STRSTARTS(STR(?g), "{base}{graph_path("private", "firm")}/")) }}""",
+        trusted=True,
+    ).rows
+    entries = store.select(
+        f"""SELECT ?g ?licence ?modified WHERE {{ GRAPH ?g {{ ?d a <{CPMS.CatalogueEntry}> .
+              OPTIONAL {{ ?d <{DCTERMS.license}> ?licence }} OPTIONAL {{ ?d <{DCTERMS.modified}> ?modified }} }}
+            FILTER(STRSTARTS(STR(?g), "{base}{graph_path("catalogue")}/")) }}"""
+    ).rows
+    about = {value(r["g"]): r for r in described}
+    entry = {key: r for r in entries if (key := _firm_and_id(base, value(r["g"]), "catalogue")) is not None}
+    out = []
+    for firm_id, dataset in committed:
+        row = about.get(private_graph(base, firm_id, dataset), {})
+        shared_row = entry.get((firm_id, dataset), {})
+        count = value(row.get("count"))
+        out.append(
+            Listed(
+                firm=firm_id,
+                id=dataset,
+                iri=dataset_iri(base, firm_id, dataset),
+                standard=value(row.get("standard")) or None,
+                issued=value(row.get("issued")) or None,
+                products=int(count) if count.isdigit() else None,
+                shared=public_graph(base, firm_id, dataset) in graphs,
+                licence=value(shared_row.get("licence")) or None,
+                modified=value(shared_row.get("modified")) or None,
+            )
+        )
+    return out
+
+
+def current_licence(store: Store, firm: str, dataset: str) -> str | None:
+    """The licence of a shared dataset's catalogue entry, or None when it is not shared."""
+    graph = catalogue_graph(store.base_iri, firm, dataset)
+    if graph not in store.named_graphs():
+        return None
+    node = dataset_iri(store.base_iri, firm, dataset)
+    return next(
+        (
+            value(t.object)
+            for t in store.graph_triples(graph)
+            if value(t.subject) == node and t.predicate.value == str(DCTERMS.license)
+        ),
+        None,
+    )
+
+
+def share(store: Store, firm: str, dataset: str, *, licence: str = DEFAULT_LICENCE) -> str:
+    """Publishes a committed dataset into its industry's catalogue; returns the catalogue entry IRI."""
+    licence = licence_iri(licence)
+    base = store.base_iri
+    _require_committed(store, firm, dataset)
+    triples = store.graph_triples(private_graph(base, firm, dataset))
     node = _n(dataset_iri(base, firm, dataset))
     version = next(
         (t.object for t in triples if t.subject == node and t.predicate.value == str(DCTERMS.conformsTo)), None
@@ -141,11 +302,30 @@ def share(store: Store, firm: str, dataset: str, *, licence: str = DEFAULT_LICEN
             _n("https://www.iana.org/assignments/media-types/text/turtle"),
         ),
     ]
-    target = public_graph(base, firm, dataset)
-    data = _ntriples(triples + entry)
-    store.replace_graph(target, LoadSource(name=dataset, format=ox.RdfFormat.N_TRIPLES, data=data, graph=target))
+    # Content first: a failure between the two writes leaves shared data without its entry, which the
+    # next share completes, never an entry pointing at missing data.
+    content = public_graph(base, firm, dataset)
+    store.replace_graph(
+        content, LoadSource(name=dataset, format=ox.RdfFormat.N_TRIPLES, data=_ntriples(triples), graph=content)
+    )
+    listing = catalogue_graph(base, firm, dataset)
+    store.replace_graph(
+        listing, LoadSource(name=dataset, format=ox.RdfFormat.N_TRIPLES, data=_ntriples(entry), graph=listing)
+    )
     return node.value
 
 
 def unshare(store: Store, firm: str, dataset: str) -> None:
-    store.drop_graph(public_graph(store.base_iri, firm, dataset))
+    """Withdraws a shared dataset from public view; it stays in the firm's private graph."""
+    graphs = store.named_graphs()
+    present = [
+        g
+        for g in (catalogue_graph(store.base_iri, firm, dataset), public_graph(store.base_iri, firm, dataset))
+        if g in graphs
+    ]
+    if not present:
+        raise NotFound(
+            f"dataset {dataset} of firm {firm} is not shared", message_zh=f"企业 {firm} 的数据集 {dataset} 未共享"
+        )
+    for graph in present:
+        store.drop_graph(graph)

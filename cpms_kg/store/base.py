@@ -7,6 +7,7 @@ triples; `execute` runs a caller's query and gives the serialised body for HTTP.
 from __future__ import annotations
 
 import asyncio
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -108,6 +109,22 @@ class ByteProgress:
 
 def is_private_graph(base_iri: str, graph: str) -> bool:
     return graph.startswith(base_iri + PRIVATE_GRAPH_PREFIX)
+
+
+PROTECTED_GRAPHS = ("graph/private/audit", "graph/private/accounts")
+"""Graphs only the service itself writes: no SPARQL Update or Graph Store request may change them."""
+
+
+PROTECTED_WRITES = threading.RLock()
+"""Held by every write to a protected graph, and by updates that must leave them as they were."""
+
+
+def protected_graphs(base_iri: str) -> list[str]:
+    return [base_iri + path for path in PROTECTED_GRAPHS]
+
+
+def is_protected_graph(base_iri: str, graph: str) -> bool:
+    return graph in protected_graphs(base_iri)
 
 
 class Store(ABC):

@@ -154,6 +154,41 @@ def scan_update(text: str) -> UpdateInfo:
     return UpdateInfo(has_dataset, tuple(wheres))
 
 
+@dataclass(frozen=True)
+class UpdateReach:
+    iris: frozenset[str]
+    """Every IRI the update names, resolved (graphs among them)."""
+    wide: bool
+    """True when it may touch graphs it does not name: GRAPH ?var, CLEAR/DROP ALL or NAMED."""
+
+
+def update_reach(text: str, base_iri: str) -> UpdateReach:
+    """Which graphs an update can reach, so the service can keep some out of its reach."""
+    toks = tokens(text)
+    resolver = _Resolver()
+    resolver.base = base_iri
+    iris: set[str] = set()
+    wide = False
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        nxt = resolver.feed(toks, i) if tok.kind == "word" else i
+        if nxt != i:
+            i = nxt
+            continue
+        following = [t for t in toks[i + 1 : i + 3]]
+        word = tok.text.upper() if tok.kind == "word" else ""
+        if word == "GRAPH" and following and following[0].kind == "var":
+            wide = True
+        if word in ("CLEAR", "DROP"):
+            targets = [t.text.upper() for t in following if t.kind == "word"]
+            wide = wide or "ALL" in targets or "NAMED" in targets
+        if tok.kind in ("iri", "pname"):
+            iris.add(resolver.iri(tok))
+        i += 1
+    return UpdateReach(frozenset(iris), wide)
+
+
 def has_relative_iri(text: str) -> bool:
     """True when an IRI reference without a scheme appears and no BASE declares its base."""
     toks = tokens(text)
