@@ -13,13 +13,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from cpms_kg import conneg
-from cpms_kg.accounts import Role
+from cpms_kg.accounts import Role, User
 from cpms_kg.conformance import report as reports
 from cpms_kg.conformance.datasets import commit as store_products
 from cpms_kg.conformance.pipeline import Options, Outcome, check_file
 from cpms_kg.errors import BadInput, CpmsError, Forbidden, NotFound, PayloadTooLarge
 from cpms_kg.jobs import Job, JobManager
 from cpms_kg.standards.service import load
+from cpms_kg.workflow import audit
 
 from .deps import SettingsDep, StoreDep, require_role
 
@@ -89,6 +90,7 @@ async def validate(
         raise
     options = Options(firm=firm, category=category, mapping=saved_mapping)
     key = f"{standard}@{version}" if version else standard
+    user: User | None = None
     if commit:
         user = require_role(request, settings, Role.FIRM_STEWARD)
         if Role.ADMIN not in user.roles and user.firm != firm:
@@ -99,9 +101,11 @@ async def validate(
 
     def work(progress: Callable[[str, float], None]) -> Outcome:
         outcome = check_file(store, key, data, options, progress)
-        if commit and outcome.report.conforms:
+        if user is not None and outcome.report.conforms:
             saved = store_products(store, outcome, load(store, key), firm=firm, dataset=dataset)
             outcome.report.committed = saved.id
+            after = f"products={saved.products} graph={saved.graph}"
+            audit.record(store, user, "dataset.commit", saved.iri, after=after)
         return outcome
 
     if run_async or data.stat().st_size > settings.sync_validate_bytes:

@@ -5,6 +5,7 @@ The refusals the guide demands are checked on the way, and every step must be in
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from cpms_kg.standards.spreadsheet import write_standard
 from tests.conftest import ADMIN_TOKEN, BASE, Server, start_server, stop
 from tests.workflow_data import EXPERTS, FIRMS, proposal
 
+pytestmark = pytest.mark.xdist_group("pilot-e2e")  # the second test continues the first one
 GROUP = "nb-bearings-experts"
 STANDARD = "nb-rolling-bearings"
 
@@ -246,3 +248,119 @@ def test_the_standard_is_built_reviewed_published_and_promoted(served: Server, t
         headers={"Accept": "application/sparql-results+json"},
     ).json()
     assert hidden["boolean"] is False
+
+
+PILOT_FIRMS = [f"pilotfirm{i:02d}" for i in range(1, 21)]
+PRODUCT_HEADER = "产品编码,类目,轴承型号,内径 d,外径 D,宽度 B,密封型式,公差等级,基本额定动载荷\n"
+
+
+def products(firm: str, batch: int) -> bytes:
+    rows = [f"{firm}-{batch}-{n},单列深沟球轴承,620{n},25mm,52,15,2RS,P0,14\n" for n in range(3)]
+    return (PRODUCT_HEADER + "".join(rows)).encode()
+
+
+def test_the_pilot_reaches_its_targets_and_passes_acceptance(served: Server) -> None:
+    c = Client(served.url)
+    c.tokens.update(_tokens_of_the_first_test(c))
+    today = dt.date.today()
+    end = today - dt.timedelta(days=30)
+    start = end.replace(year=end.year - 2)
+    pilot = {
+        "id": "cixi-bearings",
+        "county": "330282",
+        "industry": "cpc21:4331",
+        "year": start.year,
+        "industry_output": "12000000000",
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "expert_group": GROUP,
+        "standard": STANDARD,
+    }
+    c.ok("POST", "/api/pilots", "bureau", json=pilot)
+    breach = {**pilot, "id": "cixi-fasteners", "industry": "cpc21:4294", "industry_output": "4000000000"}
+    body = refused(c.call("POST", "/api/pilots", "bureau", json=breach), 422)
+    problems = " ".join(p["message"] + p.get("message_zh", "") for p in body["errors"])
+    assert "10 billion" in problems and "100 亿元" in problems  # the output threshold
+    assert "same year" in problems and "pilot/cixi-bearings" in problems  # one industry per county per year
+    assert c.call("GET", "/api/pilots/cixi-fasteners", "bureau").status_code == 404
+
+    for firm in PILOT_FIRMS:
+        c.user(f"steward-{firm}", "firm-steward", firm=firm)
+    c.ok("POST", "/api/pilots/cixi-bearings/firms", "bureau", json={"firms": PILOT_FIRMS})
+    scenarios = [
+        {"id": f"s{i}", "name": {"zh": zh, "en": en}, "firms": PILOT_FIRMS[i * 5 : i * 5 + 5]}
+        for i, (zh, en) in enumerate(
+            [
+                ("供应链采购协同", "Supply-chain procurement"),
+                ("产品选型", "Product selection"),
+                ("质量追溯", "Quality tracing"),
+            ]
+        )
+    ]
+    c.ok("POST", "/api/pilots/cixi-bearings/scenarios", "bureau", json={"scenarios": scenarios})
+    before = {r["metric"]: r for r in c.ok("GET", "/api/pilots/cixi-bearings/targets", "bureau")["targets"]}
+    assert before["experts"]["met"] and before["firms"]["met"]
+    assert not before["catalogue-entries"]["met"] and before["catalogue-entries"]["value"] == 0
+
+    for firm in PILOT_FIRMS:
+        steward = f"steward-{firm}"
+        for batch in range(4):
+            form = {"standard": STANDARD, "firm": firm, "commit": "true", "dataset": f"b{batch}"}
+            files = {"file": (f"{firm}-{batch}.csv", products(firm, batch), "text/csv")}
+            report = c.ok("POST", "/api/validate", steward, data=form, files=files)
+            assert report["conforms"] and report["committed_dataset"] == f"b{batch}", report
+            c.ok("POST", f"/api/datasets/{firm}/b{batch}/share", steward)
+    other = c.call("POST", f"/api/datasets/{PILOT_FIRMS[0]}/b0/share", f"steward-{PILOT_FIRMS[1]}")
+    refused(other, 403)
+    for i, firm in enumerate(PILOT_FIRMS[:3]):
+        registration = {
+            "firm": firm,
+            "dataset": "b0",
+            "number": f"ZJ-DIP-{today.year}-{i + 1:04d}",
+            "authority": "浙江省数据知识产权登记平台",
+            "date": today.isoformat(),
+        }
+        c.ok("POST", "/api/dataip", f"steward-{firm}", json=registration)
+        assert c.ok("GET", f"/api/dataip/ZJ-DIP-{today.year}-{i + 1:04d}/verify", None)["match"] is True
+
+    sheet = c.ok("GET", "/api/pilots/cixi-bearings/targets", "bureau")
+    values = {r["metric"]: r["value"] for r in sheet["targets"]}
+    assert values == {
+        "experts": 15,
+        "firms": 20,
+        "scenarios": 3,
+        "data-ip-registrations": 3,
+        "catalogue-entries": 80,
+        "data-items": values["data-items"],
+    }
+    assert values["data-items"] >= 400 and all(r["met"] for r in sheet["targets"])
+    readiness = c.ok("GET", "/api/pilots/cixi-bearings/acceptance-report", "bureau")
+    assert readiness["ready"] is True, readiness["text_en"]
+    refused(c.call("POST", "/api/pilots/cixi-bearings/acceptance", "bureau", json={"outcome": "passed"}), 403)
+    c.ok("POST", "/api/pilots/cixi-bearings/acceptance", "admin", json={"outcome": "passed", "comment": "验收通过"})
+    assert c.ok("GET", "/api/pilots/cixi-bearings", "bureau")["acceptance"][0]["outcome"] == "passed"
+    assert c.call("GET", "/api/pilots/cixi-bearings", None).status_code == 401
+    assert c.call("GET", "/api/pilots/cixi-bearings", f"steward-{PILOT_FIRMS[0]}").status_code == 403
+
+    actions = {r["action"] for r in c.ok("GET", "/api/audit", "admin")["records"]}
+    assert {
+        "pilot.create",
+        "pilot.firms.add",
+        "pilot.scenarios.add",
+        "dataset.commit",
+        "dataset.share",
+        "dataip.register",
+        "pilot.acceptance",
+    } <= actions
+    commits = c.ok("GET", "/api/audit", "admin", params={"action": "dataset.commit"})
+    assert commits["count"] == 80 and {r["role"] for r in commits["records"]} == {"firm-steward"}
+
+
+def _tokens_of_the_first_test(c: Client) -> dict[str, str]:
+    """The first test's accounts get fresh tokens here, so this test reads as a separate session."""
+    tokens = {}
+    for name in ("bureau", "lead", "reviewer"):
+        issued = c.http.post(f"/api/users/{name}/tokens", headers=auth(ADMIN_TOKEN))
+        assert issued.status_code == 201, "run after test_the_standard_is_built_reviewed_published_and_promoted"
+        tokens[name] = issued.json()["token"]
+    return tokens
