@@ -13,7 +13,17 @@ import pyoxigraph as ox
 import typer
 
 from cpms_kg import cli_dataip, cli_dataset, cli_mapping, cli_standard, cli_user, cli_validate
-from cpms_kg.cli_common import BaseOpt, EndpointOpt, GraphStoreOpt, StoreOpt, UpdateOpt, settings_from_flags, with_store
+from cpms_kg.cli_common import (
+    BaseOpt,
+    EndpointOpt,
+    GraphStoreOpt,
+    StoreOpt,
+    UpdateOpt,
+    audited,
+    graph_size,
+    settings_from_flags,
+    with_store,
+)
 from cpms_kg.cli_common import fail as _fail
 from cpms_kg.cli_common import say as _say
 from cpms_kg.errors import CpmsError, UsageError
@@ -55,10 +65,11 @@ class _Progress:
 
 
 def _init(store: Store, demo: bool) -> None:
-    from cpms_kg.bootstrap import initialise
+    from cpms_kg.bootstrap import META_GRAPH, initialise
 
     report = initialise(store, demo=demo, progress=lambda name: _say(f"loading {name}", f"正在载入 {name}"))
     if report.loaded:
+        audited(store, "store.init", store.base_iri + META_GRAPH, after=f"loaded={','.join(report.loaded)}")
         _say(f"initialised: {', '.join(report.loaded)}", f"已初始化：{', '.join(report.loaded)}")
     else:
         _say("store already initialised; nothing to load", "存储已初始化，无需载入")
@@ -127,9 +138,38 @@ def load(
 ) -> None:
     """Load RDF files, all or nothing. 载入 RDF 文件（全部成功或全部不载入）。"""
     from cpms_kg.rdfio import source_from_path
+    from cpms_kg.store.base import is_protected_graph
 
+    if graph is not None and is_protected_graph(opened.base_iri, graph):
+        raise UsageError(
+            f"{graph} is written only by the service (audit trail, accounts)",
+            message_zh=f"{graph} 仅由服务写入（审计记录、账户）",
+        )
     sources = [source_from_path(f, graph=graph, base_iri=f.resolve().as_uri()) for f in files]
+    # Audited per graph written: --graph (or the default graph) for triples; the named graphs of quad
+    # files are known only by comparing every named graph's size before and after.
+    quads = any(s.format.supports_datasets for s in sources)
+    sizes: dict[str | None, int | None] = {}
+    if graph is not None or not all(s.format.supports_datasets for s in sources):
+        sizes[graph] = graph_size(opened, graph)
+    named_before = _named_sizes(opened) if quads else {}
     report = opened.load(sources, progress=_Progress("loading / 载入"))
+    if quads:
+        after = _named_sizes(opened)
+        changed: dict[str | None, int | None] = {
+            g: named_before.get(g) for g, n in after.items() if named_before.get(g) != n
+        }
+        if not changed and not sizes:
+            changed[None] = None  # no named graph grew: what the files held went to the default graph
+        sizes = changed | sizes
+    for target, before in sorted(sizes.items(), key=lambda item: item[0] or ""):
+        audited(
+            opened,
+            "store.load",
+            target or opened.base_iri + "graph/default",
+            before=f"triples={before}",
+            after=f"triples={graph_size(opened, target)}",
+        )
     megabytes = f"{report.bytes / 1e6:.1f} MB"
     if report.quads is None:
         _say(f"loaded {megabytes} from {len(files)} file(s)", f"已从 {len(files)} 个文件载入 {megabytes}")
@@ -138,6 +178,14 @@ def load(
             f"loaded {report.quads} triples from {len(files)} file(s)",
             f"已从 {len(files)} 个文件载入 {report.quads} 条三元组",
         )
+
+
+def _named_sizes(store: Store) -> dict[str, int]:
+    """Every named graph's triple count, in one query."""
+    from cpms_kg.terms import value
+
+    rows = store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", trusted=True)
+    return {value(r["g"]): int(value(r["n"])) for r in rows.rows}
 
 
 @app.command()
@@ -186,7 +234,10 @@ def classification_import(
     graph = opened.base_iri + imported.graph
     data = imported.turtle.encode()
     source = LoadSource(name=str(file), format=ox.RdfFormat.TURTLE, data=data, graph=graph, base_iri=opened.base_iri)
+    before = graph_size(opened, graph)
     opened.replace_graph(graph, source)
+    after = graph_size(opened, graph)
+    audited(opened, "classification.import", graph, before=f"triples={before}", after=f"triples={after}")
     per_level = " / ".join(str(n) for n in imported.counts_per_level)
     _say(
         f"imported {imported.concept_count} concepts into {scheme} ({imported.level_count} levels: {per_level})",

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import functools
+import getpass
 import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cpms_kg.errors import CpmsError
 from cpms_kg.settings import Settings
 from cpms_kg.store import Store, open_store
+
+if TYPE_CHECKING:
+    from cpms_kg.accounts import User
 
 StoreOpt = Annotated[Path | None, typer.Option("--store", help="embedded store directory [CPMS_KG_STORE]")]
 EndpointOpt = Annotated[str | None, typer.Option("--endpoint", help="remote SPARQL query endpoint [CPMS_KG_ENDPOINT]")]
@@ -98,3 +102,36 @@ def with_store(command: Callable[..., None]) -> Callable[..., None]:
     run.__signature__ = signature.replace(parameters=[*own, *flags])  # type: ignore[attr-defined]
     run.__annotations__ = {p.name: p.annotation for p in (*own, *flags)} | {"return": None}
     return run
+
+
+def operator() -> User:
+    """Who acts on the command line: whoever can run it has direct access to the store, so an administrator,
+    named after the operating-system account (`cli:alice`) to tell them from the service's accounts."""
+    from cpms_kg.accounts import Role, User
+
+    try:
+        name = getpass.getuser()
+    except (OSError, KeyError):  # no login name (some containers): still an administrator
+        name = "unknown"
+    return User(f"cli:{name}", frozenset({Role.ADMIN}))
+
+
+def audited(opened: Store, action: str, target: str, *, before: str | None = None, after: str | None = None) -> None:
+    """Records a write made from the command line in the audit trail, as the API records its writes.
+
+    Call it after the write succeeded: a command that fails leaves neither the store nor the trail changed.
+    """
+    from cpms_kg.accounts import Role
+    from cpms_kg.workflow import audit
+
+    audit.record(opened, operator(), action, target, before=before, after=after, role=Role.ADMIN)
+
+
+def graph_size(opened: Store, graph: str | None) -> int | None:
+    """A graph's triple count for an audit record (None: the default graph, or no such graph), as the API's."""
+    from cpms_kg.terms import value
+
+    if graph is None or not opened.graph_exists(graph):
+        return None
+    rows = opened.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", trusted=True)
+    return int(value(rows.rows[0]["n"])) if rows.rows else 0

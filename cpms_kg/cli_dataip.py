@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from cpms_kg.cli_common import say, with_store
+from cpms_kg.cli_common import audited, operator, say, with_store
 from cpms_kg.store import Store
 
 app = typer.Typer(help="data IP registrations · 数据知识产权登记", no_args_is_help=True)
@@ -30,13 +30,13 @@ def register(
     licence: Annotated[str | None, typer.Option("--licence", help="licence IRI (default: the sharing licence)")] = None,
 ) -> None:
     """Record the data IP registration of a shared dataset, with its content hash. 登记数据知识产权。"""
-    from cpms_kg.accounts import ADMIN
     from cpms_kg.workflow.dataip import register as run
 
     # The command line runs with the store owner's rights, like `cpms-kg dataset share`.
     record = run(
-        opened, ADMIN, firm=firm, dataset=dataset, number=number, authority=authority, when=date, licence=licence
+        opened, operator(), firm=firm, dataset=dataset, number=number, authority=authority, when=date, licence=licence
     )
+    audited(opened, "dataip.register", record.iri, after=record.content_hash)
     typer.echo(record.iri)
     say(
         f"registered {record.number}: {record.dataset_iri}, {record.algorithm} {record.content_hash}",

@@ -9,15 +9,28 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cpms_kg.cli_common import say, with_store
+from cpms_kg.cli_common import audited, say, with_store
 from cpms_kg.errors import UsageError
 from cpms_kg.store import Store
 
 if TYPE_CHECKING:
+    from cpms_kg.standards.model import Standard
     from cpms_kg.standards.quality import QualityReport
 
 app = typer.Typer(help="standards as data · 标准数据", no_args_is_help=True)
 Key = Annotated[str, typer.Argument(metavar="ID[@VERSION]")]
+
+
+def _audit_status(opened: Store, action: str, before: Standard | None, after: Standard) -> None:
+    from cpms_kg.standards.model import version_path
+
+    audited(
+        opened,
+        action,
+        opened.base_iri + version_path(after.info.id, after.info.version),
+        before=f"status={before.info.status.value}" if before is not None else None,
+        after=f"status={after.info.status.value}",
+    )
 
 
 def _report_quality(report: QualityReport) -> None:
@@ -59,9 +72,19 @@ def import_(
     file: Annotated[Path, typer.Argument(help="XLSX workbook, CSV folder or .zip (see cpms_kg/standards/TEMPLATE.md)")],
 ) -> None:
     """Import a standard version from the spreadsheet template; runs its quality check. 导入标准。"""
-    from cpms_kg.standards.service import import_file
+    from cpms_kg.errors import NotFound
+    from cpms_kg.standards.rdf import load_standard
+    from cpms_kg.standards.service import save
+    from cpms_kg.standards.spreadsheet import read_standard
 
-    result = import_file(opened, file)
+    # What import_file does, with the version it replaces read in between for the audit trail.
+    standard = read_standard(file)
+    try:
+        existing: Standard | None = load_standard(opened, standard.info.id, standard.info.version, trusted=True)
+    except NotFound:
+        existing = None
+    result = save(opened, standard, name=str(file))
+    _audit_status(opened, "standard.import", existing, result.standard)
     verb = ("replaced", "已替换") if result.replaced else ("imported", "已导入")
     say(f"{verb[0]} {result.standard.key}", f"{verb[1]} {result.standard.key}")
     _report_quality(result.quality)
@@ -154,7 +177,10 @@ def status(
     ],
 ) -> None:
     """Move a version one lifecycle step (publishing needs a clean quality check). 变更状态。"""
-    from cpms_kg.standards.service import set_status, status_from_text
+    from cpms_kg.standards.service import load, set_status, status_from_text
 
-    updated = set_status(opened, key, status_from_text(target))
+    wanted = status_from_text(target)
+    before = load(opened, key, trusted=True)
+    updated = set_status(opened, key, wanted)
+    _audit_status(opened, "standard.status", before, updated)
     say(f"{updated.key} is now {updated.info.status.value}", f"{updated.key} 状态已变更为 {updated.info.status.value}")

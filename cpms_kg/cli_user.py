@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cpms_kg.cli_common import say, with_store
+from cpms_kg.cli_common import audited, say, with_store
 from cpms_kg.errors import UsageError
 from cpms_kg.store import Store
 
@@ -23,14 +23,17 @@ def add(
     firm: Annotated[str | None, typer.Option("--firm", help="the firm a data steward belongs to")] = None,
 ) -> None:
     """Create an account with its roles. 创建账户。"""
-    from cpms_kg.accounts import Role, add_user
+    from cpms_kg.accounts import Role, account_iri, add_user
 
     try:
         roles = [Role(r) for r in role]
     except ValueError as exc:
         raise UsageError(f"{exc}; roles: {_ROLES}", message_zh=f"未知角色；可选：{_ROLES}") from None
     user = add_user(opened, name, roles, firm=firm)
-    roles_text = ", ".join(sorted(r.value for r in user.roles))
+    granted = sorted(r.value for r in user.roles)
+    target = account_iri(opened.base_iri, user.name)
+    audited(opened, "user.add", target, after=f"roles={','.join(granted)} firm={user.firm or ''}")
+    roles_text = ", ".join(granted)
     say(f"account {user.name} created ({roles_text})", f"已创建账户 {user.name}（{roles_text}）")
 
 
@@ -40,7 +43,9 @@ def token(opened: Store, name: Annotated[str, typer.Argument(help="account name"
     """Issue a bearer token (printed once; only its hash is stored). 签发令牌。"""
     from cpms_kg.accounts import issue_token
 
-    typer.echo(issue_token(opened, name))
+    issued = issue_token(opened, name)
+    audited(opened, "user.token", f"{opened.base_iri}token/{issued.split('_')[1]}", after=f"account={name}")
+    typer.echo(issued)
     say("keep this token: it is not shown again", "请妥善保存此令牌：它不会再次显示")
 
 
@@ -55,4 +60,5 @@ def revoke(
 
     ident = token_id.split("_")[1] if token_id.startswith("cpms_") else token_id
     run(opened, ident)
+    audited(opened, "user.revoke", f"{opened.base_iri}token/{ident}", before="active", after="revoked")
     say(f"token {ident} revoked", f"令牌 {ident} 已吊销")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cpms_kg.cli_common import say, with_store
+from cpms_kg.cli_common import audited, say, with_store
 from cpms_kg.errors import UsageError
 from cpms_kg.store import Store
 
@@ -57,6 +57,7 @@ def validate(
             raise typer.Exit(1)
         for o in outcomes:
             saved = store_products(opened, o, version, firm=firm, dataset=dataset)
+            audited(opened, "dataset.commit", saved.iri, after=f"products={saved.products} graph={saved.graph}")
             say(
                 f"committed {saved.products} products as dataset {saved.id} (private to {firm})",
                 f"已提交 {saved.products} 个产品，数据集 {saved.id}（仅 {firm} 可见）",

@@ -17,7 +17,6 @@ from cpms_kg.standards.spreadsheet import write_standard
 from tests.conftest import ADMIN_TOKEN, BASE, Server, start_server, stop
 from tests.workflow_data import EXPERTS, FIRMS, proposal
 
-pytestmark = pytest.mark.xdist_group("pilot-e2e")  # the second test continues the first one
 GROUP = "nb-bearings-experts"
 STANDARD = "nb-rolling-bearings"
 
@@ -79,8 +78,13 @@ def xlsx(index: int, folder: Path) -> bytes:
     return path.read_bytes()
 
 
-def test_the_standard_is_built_reviewed_published_and_promoted(served: Server, tmp_path: Path) -> None:
+def test_a_whole_pilot_over_rest(served: Server, tmp_path: Path) -> None:
     c = Client(served.url)
+    build_review_publish_and_promote_the_standard(c, tmp_path)
+    run_the_pilot_to_acceptance(c)
+
+
+def build_review_publish_and_promote_the_standard(c: Client, tmp_path: Path) -> None:
     c.user("bureau", "pilot-authority")
     c.user("lead", "expert-lead")
     c.user("reviewer", "regional-reviewer")
@@ -259,9 +263,7 @@ def products(firm: str, batch: int) -> bytes:
     return (PRODUCT_HEADER + "".join(rows)).encode()
 
 
-def test_the_pilot_reaches_its_targets_and_passes_acceptance(served: Server) -> None:
-    c = Client(served.url)
-    c.tokens.update(_tokens_of_the_first_test(c))
+def run_the_pilot_to_acceptance(c: Client) -> None:
     today = dt.date.today()
     end = today - dt.timedelta(days=30)
     start = end.replace(year=end.year - 2)
@@ -354,13 +356,3 @@ def test_the_pilot_reaches_its_targets_and_passes_acceptance(served: Server) -> 
     } <= actions
     commits = c.ok("GET", "/api/audit", "admin", params={"action": "dataset.commit"})
     assert commits["count"] == 80 and {r["role"] for r in commits["records"]} == {"firm-steward"}
-
-
-def _tokens_of_the_first_test(c: Client) -> dict[str, str]:
-    """The first test's accounts get fresh tokens here, so this test reads as a separate session."""
-    tokens = {}
-    for name in ("bureau", "lead", "reviewer"):
-        issued = c.http.post(f"/api/users/{name}/tokens", headers=auth(ADMIN_TOKEN))
-        assert issued.status_code == 201, "run after test_the_standard_is_built_reviewed_published_and_promoted"
-        tokens[name] = issued.json()["token"]
-    return tokens

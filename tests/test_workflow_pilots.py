@@ -499,9 +499,9 @@ def test_rest_routes_roles_and_audit(store_dir: Path) -> None:
         assert client.get("/api/pilots/yiwu-bearings/targets", headers=steward).status_code == 403
 
         bad = client.post("/api/pilots", json={**BODY, "year": "soon", "extra": 1}, headers=county)
-        assert bad.status_code == 422
+        assert bad.status_code == 400
         shape = bad.json()
-        assert shape["ok"] is False and shape["status"] == 422 and shape["error_zh"]
+        assert shape["ok"] is False and shape["status"] == 400 and shape["error_zh"]
         assert {e["column"] for e in shape["errors"]} == {"body.year", "body.extra"}
 
         ineligible = client.post("/api/pilots", json={**BODY, "industry_output": "100"}, headers=county)

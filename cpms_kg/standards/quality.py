@@ -12,15 +12,13 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 import pyshacl
 import rdflib
-from rdflib.namespace import SH
 
-from cpms_kg.namespaces import CPMS, SKOS, XKOS
+from cpms_kg.namespaces import SKOS, XKOS
 from cpms_kg.resources import shapes_dir
+from cpms_kg.shacl_results import findings
 from cpms_kg.standards.model import Standard
 from cpms_kg.standards.rdf_write import to_triples
 from cpms_kg.store.base import Store
-
-_RULE = rdflib.URIRef(str(CPMS.ruleId))
 
 
 @dataclass(frozen=True)
@@ -73,29 +71,10 @@ def _graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
 def check_triples(standard_key: str, triples: list[ox.Triple]) -> QualityReport:
     shapes = _shapes()
     _, report, _ = pyshacl.validate(_graph(triples), shacl_graph=shapes, inference="none", allow_warnings=True)
-    results = []
-    for node in report.subjects(rdflib.RDF.type, SH.ValidationResult):
-        # The constraint's own zh/en messages, filled in here: pySHACL drops language tags when it
-        # fills a template, and gives SPARQL results the enclosing shape's message too.
-        shape = report.value(node, SH.sourceShape)
-        constraint = report.value(node, SH.sourceConstraint)
-        source = constraint if constraint is not None and (constraint, SH.message, None) in shapes else shape
-        value = report.value(node, SH.value)
-        messages = {
-            m.language: str(m).replace("{?value}", "" if value is None else str(value))
-            for m in shapes.objects(source, SH.message)
-            if isinstance(m, rdflib.Literal)
-        }
-        results.append(
-            QualityResult(
-                rule=str(shapes.value(source, _RULE) or shapes.value(shape, _RULE) or ""),
-                severity=str(report.value(node, SH.resultSeverity)).rsplit("#", 1)[-1],
-                focus=str(report.value(node, SH.focusNode)),
-                value=None if value is None else str(value),
-                message_zh=messages.get("zh", messages.get(None, "")),
-                message_en=messages.get("en", messages.get(None, "")),
-            )
-        )
+    results = [
+        QualityResult(f.rule, f.severity, f.focus, f.value, f.message_zh, f.message_en)
+        for f in findings(report, shapes)
+    ]
     return QualityReport(standard_key, tuple(sorted(results, key=lambda r: (r.rule, r.focus, r.value or ""))))
 
 

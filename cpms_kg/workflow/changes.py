@@ -1,12 +1,5 @@
-"""Change requests during a pilot (filed 备案 or needing approval 审批) and the acceptance review (验收).
-
-Classification, from the kind of change and the months asked for:
-- filed, accepted at once: scope changes that keep the targets, expert list changes, scenario
-  changes, delays while the pilot's delays add up to at most 12 months;
-- approval, pending until an admin approves or rejects with a comment: delays that take the total
-  over 12 months (delays add up, so splitting one long delay into short ones still needs approval),
-  target changes, and any change flagged as putting the targets at risk.
-A filed or approved delay moves the pilot's end (prov:endedAtTime) by its months.
+"""Change requests during a pilot (filed 备案 or needing approval 审批, see change_rules.py) and the acceptance
+review (验收). A filed or approved delay moves the pilot's end (prov:endedAtTime) by its months.
 
 The acceptance review comes after the (possibly extended) period end and at most 6 months after it
 (or until the rectification deadline of an earlier "rectify" review, when later); "passed" needs the
@@ -33,15 +26,13 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from cpms_kg.errors import NotFound, Problem
+from cpms_kg.errors import Conflict, NotFound, Problem, RuleBreach
 from cpms_kg.namespaces import CPMS, DCTERMS, PROV, RDF
 from cpms_kg.store.base import Store
 from cpms_kg.terms import day, n, now, typed, value
+from cpms_kg.workflow.change_rules import ChangeKind, classify
 from cpms_kg.workflow.pilots import (
     WRITE_LOCK,
-    Conflict,
-    Names,
-    Unprocessable,
     by_subject,
     end_time,
     first,
@@ -53,21 +44,7 @@ from cpms_kg.workflow.pilots import (
 from cpms_kg.workflow.targets import readiness
 
 _C = str(CPMS)
-FILED_DELAY_MONTHS = 12
 ACCEPTANCE_WINDOW_MONTHS = 6
-
-
-class ChangeKind(Enum):
-    SCOPE = "scope"
-    EXPERT_LIST = "expert-list"
-    SCENARIO = "scenario"
-    EXTENSION = "extension"
-    TARGET = "target"
-
-    @property
-    def iri(self) -> str:
-        return _C + {"scope": "ScopeChange", "expert-list": "ExpertListChange", "scenario": "ScenarioChange",
-                     "extension": "Extension", "target": "TargetChange"}[self.value]  # fmt: skip
 
 
 class ChangeStatus(Enum):
@@ -89,12 +66,6 @@ class Outcome(Enum):
     @property
     def iri(self) -> str:
         return _C + self.value.capitalize()
-
-
-@dataclass(frozen=True)
-class Classification:
-    approval: bool
-    why: Names
 
 
 @dataclass(frozen=True)
@@ -152,38 +123,6 @@ def add_months(d: date, months: int) -> date:
     years, month = divmod(d.month - 1 + months, 12)
     year = d.year + years
     return date(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def classify(kind: ChangeKind, *, months: int | None, at_risk: bool, earlier_months: int = 0) -> Classification:
-    """Filing or approval, with the reason in zh and en; `earlier_months`: delays already asked for."""
-    if (kind is ChangeKind.EXTENSION) != (months is not None):
-        raise Unprocessable(
-            "give months for an extension, and only for an extension",
-            message_zh="延期须给出月数，其他变更不得给出月数",
-        )
-    if kind is ChangeKind.TARGET or at_risk:
-        return Classification(
-            True, Names("影响指标完成的变更须审批", "a change that puts the targets at risk needs approval")
-        )
-    if months is not None:
-        if months < 1:
-            raise Unprocessable("an extension is at least 1 month", message_zh="延期至少 1 个月")
-        total = earlier_months + months
-        if total > FILED_DELAY_MONTHS:
-            return Classification(
-                True,
-                Names(
-                    f"累计延期 {total} 个月，超过 12 个月，须审批",
-                    f"delays add up to {total} months, over 12: approval",
-                ),
-            )
-        return Classification(
-            False,
-            Names(
-                f"累计延期 {total} 个月，不超过 12 个月，备案", f"delays add up to {total} months, at most 12: filed"
-            ),
-        )
-    return Classification(False, Names("不影响指标的调整，备案", "a change that keeps the targets is filed"))
 
 
 def _date(text: str) -> date | None:
@@ -264,7 +203,7 @@ def request_change(
 ) -> Change:
     """Records a change request, classified as filing (accepted now) or approval (pending)."""
     if not reason.strip():
-        raise Unprocessable("give the reason for the change", message_zh="请说明变更理由")
+        raise RuleBreach("give the reason for the change", message_zh="请说明变更理由")
     with WRITE_LOCK:
         triples = pilot_data(store, pilot_id)
         if (done := _concluded(triples)) is not None:
@@ -302,7 +241,7 @@ def request_change(
 def decide(store: Store, pilot_id: str, number: int, *, approve: bool, comment: str) -> Change:
     """An admin's decision on a change pending approval; an approved delay moves the pilot's end."""
     if not comment.strip():
-        raise Unprocessable("a decision needs a comment", message_zh="审批决定须附意见")
+        raise RuleBreach("a decision needs a comment", message_zh="审批决定须附意见")
     with WRITE_LOCK:
         triples = pilot_data(store, pilot_id)
         change = next((c for c in parse_changes(triples) if c.number == number), None)
@@ -342,14 +281,14 @@ def record_acceptance(
     today = date.today()
     on = on or today
     if on > today:
-        raise Unprocessable(f"the review date {on} is in the future", message_zh=f"验收日期 {on} 晚于今天")
+        raise RuleBreach(f"the review date {on} is in the future", message_zh=f"验收日期 {on} 晚于今天")
     if (outcome is Outcome.RECTIFY) != (deadline is not None):
-        raise Unprocessable(
+        raise RuleBreach(
             "a rectify outcome needs a deadline, and only a rectify outcome has one",
             message_zh="限期整改须给出整改期限，其他结论不得给出期限",
         )
     if deadline is not None and deadline <= on:
-        raise Unprocessable(
+        raise RuleBreach(
             f"the rectification deadline {deadline} must come after the review ({on})",
             message_zh=f"整改期限 {deadline} 须晚于验收日期 {on}",
         )
@@ -364,12 +303,12 @@ def record_acceptance(
         earlier = parse_reviews(triples)
         close = max([add_months(end, ACCEPTANCE_WINDOW_MONTHS), *(r.deadline for r in earlier if r.deadline)])
         if on <= end:
-            raise Unprocessable(
+            raise RuleBreach(
                 f"the pilot period ends on {end}; acceptance comes after it",
                 message_zh=f"试点期至 {end} 结束，验收须在期满之后",
             )
         if on > close:
-            raise Unprocessable(
+            raise RuleBreach(
                 f"acceptance must be recorded within 6 months after the pilot period (ended {end}), by {close}",
                 message_zh=f"验收须在试点期满（{end}）后 6 个月内完成，即不晚于 {close}",
             )
@@ -377,7 +316,7 @@ def record_acceptance(
             report = readiness(store, pilot_id, on=on)
             if not report.ready:
                 unmet = [c for c in report.criteria if not c.met]
-                raise Unprocessable(
+                raise RuleBreach(
                     "the pilot cannot pass: the acceptance-readiness report is not ready",
                     message_zh="试点尚不具备验收条件，不能验收通过",
                     problems=[

@@ -12,21 +12,20 @@ Alignment rule (which experts' items are one draft item), per kind:
   when that would put two items of one expert into one draft item: the result depends on the content only.
 - Requirements align on (category, attribute) once both are rewritten to merged codes.
 The merged code is the one most supporters use (ties: the smallest); references are rewritten to it.
+
+This module is the public API and builds each item's merged value. The data classes (merge_model.py) and
+draft_triples (merge_rdf.py) are re-exported here; the alignment itself is in merge_align.py.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from decimal import Decimal
-from difflib import SequenceMatcher
 from enum import Enum
-from functools import lru_cache
-from typing import Literal, NamedTuple, TypeVar
+from typing import TypeVar
 
 from cpms_kg.errors import BadInput, Problem
 from cpms_kg.standards.diff import plain
@@ -42,220 +41,23 @@ from cpms_kg.standards.model import (
     Text,
 )
 from cpms_kg.standards.model import Mapping as ConceptMapping
+from cpms_kg.workflow.merge_align import Group, align
+from cpms_kg.workflow.merge_model import (
+    KIND_ZH,
+    KINDS,
+    Conflict,
+    Draft,
+    DraftItem,
+    Item,
+    ItemKind,
+    Match,
+    Resolution,
+    item_code,
+)
 from cpms_kg.workflow.merge_rdf import draft_triples
 
 __all__ = ["Conflict", "Draft", "DraftItem", "ItemKind", "Match", "Resolution", "apply_resolutions", "draft_json",
            "draft_triples", "merge", "resolve", "to_standard"]
-
-ItemKind = Literal["category", "attribute", "codelist", "requirement"]
-Item = Category | Attribute | CodeList | Requirement
-Named = Category | Attribute | CodeList
-KINDS: tuple[ItemKind, ...] = ("category", "attribute", "codelist", "requirement")
-KIND_ZH: dict[str, str] = {"category": "类目", "attribute": "属性", "codelist": "代码表", "requirement": "属性要求"}
-SIMILAR = 0.85
-CONTRADICTS = 0.6
-_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^】]*】")
-
-
-@dataclass(frozen=True)
-class Match:
-    """How one expert's item was aligned to the draft item."""
-
-    expert: str
-    code: str
-    reason: str
-    reason_zh: str
-
-
-@dataclass(frozen=True)
-class Resolution:
-    field: str
-    value: str
-    reason: str
-    by: str
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """One field on which the supporters disagree; values are texts, "" for a missing value."""
-
-    field: str
-    options: tuple[tuple[str, tuple[str, ...]], ...]
-    chosen: str
-    resolution: Resolution | None = None
-
-
-@dataclass(frozen=True)
-class DraftItem:
-    kind: ItemKind
-    key: str
-    support: tuple[str, ...]
-    matches: tuple[Match, ...]
-    conflicts: tuple[Conflict, ...]
-    item: Item
-    proposed: tuple[tuple[str, Item], ...]
-    """Each supporter's own item (own code, references rewritten to merged codes): resolutions rebuild from it."""
-
-
-@dataclass(frozen=True)
-class Draft:
-    info: StandardInfo
-    experts: tuple[str, ...]
-    items: tuple[DraftItem, ...]
-
-    def item(self, kind: ItemKind, key: str) -> DraftItem | None:
-        return next((i for i in self.items if i.kind == kind and i.key == key), None)
-
-    @property
-    def open_conflicts(self) -> list[tuple[DraftItem, Conflict]]:
-        return [(i, c) for i in self.items for c in i.conflicts if c.resolution is None]
-
-
-# --- alignment ----------------------------------------------------------------------------------
-
-
-class _Sig(NamedTuple):
-    """What name alignment looks at; datatype and unit are "" for categories and code lists."""
-
-    code: str
-    zh: str
-    en: str
-    datatype: str
-    unit: str
-
-
-class _Link(NamedTuple):
-    rank: tuple[float, float]
-    zh: float | None
-    en: float | None
-    why: tuple[str, str]
-
-
-def _normal(name: str) -> str:
-    text = unicodedata.normalize("NFKC", name).casefold()
-    bare = _BRACKETED.sub(" ", text)
-    return " ".join((bare if bare.strip() else text).split())
-
-
-@lru_cache(maxsize=65536)
-def _ratio(a: str, b: str) -> float | None:
-    x, y = sorted((_normal(a), _normal(b)))  # SequenceMatcher is not symmetric
-    return SequenceMatcher(None, x, y).ratio() if x and y else None
-
-
-def _compatible(a: _Sig, b: _Sig, unit_kinds: Mapping[str, str]) -> tuple[str, str] | None:
-    if not a.datatype:
-        return "", ""
-    da, db = Datatype(a.datatype), Datatype(b.datatype)
-    if da is db:
-        parts = [(f"same datatype {da.value}", f"数据类型同为 {da.value}")]
-    elif da.numeric and db.numeric:
-        parts = [(f"numeric datatypes {da.value} and {db.value}", f"数据类型均为数值（{da.value}、{db.value}）")]
-    else:
-        return None
-    if a.unit and a.unit == b.unit:
-        parts.append((f"same unit {a.unit}", f"单位同为 {a.unit}"))
-    elif a.unit and b.unit:
-        kind = unit_kinds.get(a.unit)
-        if kind is None or kind != unit_kinds.get(b.unit):
-            return None
-        parts.append((f"units {a.unit} and {b.unit} of one quantity kind {kind}",
-                      f"单位 {a.unit} 与 {b.unit} 同属量纲 {kind}"))
-    elif a.unit or b.unit:
-        parts.append((f"unit {a.unit or b.unit} on one side only", f"仅一方给出单位 {a.unit or b.unit}"))
-    return "; ".join(p[0] for p in parts), "；".join(p[1] for p in parts)
-
-
-def _link(a: _Sig, b: _Sig, unit_kinds: Mapping[str, str]) -> _Link | None:
-    zh, en = _ratio(a.zh, b.zh), _ratio(a.en, b.en)
-    scores = [s for s in (zh, en) if s is not None]
-    if not scores or max(scores) < SIMILAR or min(scores) < CONTRADICTS:
-        return None
-    why = _compatible(a, b, unit_kinds)
-    return None if why is None else _Link((max(scores), min(scores)), zh, en, why)
-
-
-def _reason(a: _Sig, b: _Sig, link: _Link) -> tuple[str, str]:
-    both = (("zh", "中文", a.zh, b.zh, link.zh), ("en", "英文", a.en, b.en, link.en))
-    en = [f'{lang} "{x}" ~ "{y}" {s:.2f}' for lang, _, x, y, s in both if s is not None]
-    zh = [f"{lang}“{x}”~“{y}” {s:.2f}" for _, lang, x, y, s in both if s is not None]
-    return (f"similar names to {b.code}: {', '.join(en)}" + (f"; {link.why[0]}" if link.why[0] else ""),
-            f"与 {b.code} 名称相近：{'，'.join(zh)}" + (f"；{link.why[1]}" if link.why[1] else ""))
-
-
-def _sig(item: Named) -> _Sig:
-    typed = (item.datatype.value, item.unit or "") if isinstance(item, Attribute) else ("", "")
-    return _Sig(_code(item), item.name.zh, item.name.en, *typed)
-
-
-def _code(item: Item) -> str:
-    if isinstance(item, CodeList):
-        return item.id
-    if isinstance(item, Requirement):
-        return f"{item.category}/{item.attribute}"
-    return item.code
-
-
-def _best(own: _Sig, others: Iterable[_Sig], key: str, unit_kinds: Mapping[str, str]) -> tuple[_Sig, _Link] | None:
-    """The strongest link from `own` to another code's item, links to the merged code first."""
-    found = [(b, link) for b in others if (link := _link(own, b, unit_kinds)) is not None]
-    return min(found, key=lambda f: (f[0].code != key, -f[1].rank[0], -f[1].rank[1], f[0]), default=None)
-
-
-_Group = tuple[str, list[tuple[str, Named]], list[Match]]
-
-
-def _align(members: Sequence[tuple[str, Named]], unit_kinds: Mapping[str, str]) -> list[_Group]:
-    """Groups the items of one kind: per group the merged code, the members and their matches, in expert order."""
-    by_code: dict[str, list[tuple[str, Named]]] = {}
-    for expert, item in members:
-        by_code.setdefault(_code(item), []).append((expert, item))
-    codes = sorted(by_code)
-    sigs = {c: sorted({_sig(i) for _, i in by_code[c]}) for c in codes}
-    team = {c: frozenset(e for e, _ in by_code[c]) for c in codes}
-    links: list[tuple[tuple[float, float], str, str]] = []
-    for n, a in enumerate(codes):
-        for b in codes[n + 1 :]:
-            if not team[a] & team[b]:  # groups that share an expert can never join
-                ranks = [link.rank for x in sigs[a] for y in sigs[b] if (link := _link(x, y, unit_kinds))]
-                if ranks:
-                    links.append((max(ranks), a, b))
-    root = {c: c for c in codes}
-
-    def find(c: str) -> str:
-        while root[c] != c:
-            c = root[c]
-        return c
-
-    for _, a, b in sorted(links, key=lambda t: (-t[0][0], -t[0][1], t[1], t[2])):
-        ra, rb = find(a), find(b)
-        if ra != rb and not team[ra] & team[rb]:
-            root[rb], team[ra] = ra, team[ra] | team[rb]
-    groups: dict[str, list[str]] = {}
-    for c in codes:
-        groups.setdefault(find(c), []).append(c)
-    out = []
-    for group in groups.values():
-        key = min(group, key=lambda c: (-len(by_code[c]), c))
-
-        def direct(item: Named, group: list[str] = group, key: str = key) -> tuple[str, str] | None:
-            own = _sig(item)
-            best = _best(own, (s for c in group if c != own.code for s in sigs[c]), key, unit_kinds)
-            return None if best is None else _reason(own, *best)
-
-        matches, grouped = [], sorted((m for c in group for m in by_code[c]), key=lambda m: m[0])
-        for expert, item in grouped:
-            code = _code(item)
-            if code == key:
-                matches.append(Match(expert, code, "same code", "代码相同"))
-            elif (why := direct(item)) is not None:
-                matches.append(Match(expert, code, *why))
-            else:  # its code joined the group through another expert's item with that code
-                via, en, zh = next((e, *w) for e, i in by_code[code] if (w := direct(i)) is not None)
-                matches.append(Match(expert, code, f"same code {code} as {via}'s item, which has {en}",
-                                     f"与专家 {via} 的条目代码同为 {code}，该条目{zh}"))
-        out.append((key, grouped, matches))
-    return out
 
 
 # --- fields, conflicts and the merged value -----------------------------------------------------
@@ -385,15 +187,15 @@ def _check(ordered: Sequence[tuple[str, Standard]]) -> None:
                                 message_zh=f"专家名称“{expert}”为空、首尾有空白或重复"))
     for expert, s in ordered:
         for k in KINDS:
-            counts = Counter(_code(i) for i in _items(s, k))
+            counts = Counter(item_code(i) for i in _items(s, k))
             problems += [Problem(f"{k} {code} is repeated", expert, message_zh=f"{KIND_ZH[k]} {code} 重复")
                          for code in sorted(c for c, n in counts.items() if n > 1)]
-        defined = {kind: {_code(i) for i in _items(s, kind)} for kind in KINDS}
+        defined = {kind: {item_code(i) for i in _items(s, kind)} for kind in KINDS}
         refs: list[tuple[str, str, ItemKind, str | None]] = [("category", c.code, "category", c.parent)
                                                              for c in s.categories]
         refs += [("attribute", a.code, "codelist", a.code_list) for a in s.attributes]
-        refs += [("requirement", _code(r), "category", r.category) for r in s.requirements]
-        refs += [("requirement", _code(r), "attribute", r.attribute) for r in s.requirements]
+        refs += [("requirement", item_code(r), "category", r.category) for r in s.requirements]
+        refs += [("requirement", item_code(r), "attribute", r.attribute) for r in s.requirements]
         for kind, code, target, ref in refs:
             if ref is not None and ref not in defined[target]:
                 problems.append(Problem(f"{kind} {code} refers to {target} {ref}, which the proposal does not define",
@@ -428,11 +230,11 @@ def merge(
     ordered = sorted(proposals, key=lambda p: p[0])
     _check(ordered)
     keys: dict[str, dict[str, str]] = {}
-    groups: dict[ItemKind, list[_Group]] = {}
+    groups: dict[ItemKind, list[Group]] = {}
     for kind in KINDS[:3]:
         named = [(e, i) for e, s in ordered for i in _items(s, kind) if not isinstance(i, Requirement)]
-        groups[kind] = _align(named, unit_kinds or {})
-        keys[kind] = {_code(i): key for key, members, _ in groups[kind] for _, i in members}
+        groups[kind] = align(named, unit_kinds or {})
+        keys[kind] = {item_code(i): key for key, members, _ in groups[kind] for _, i in members}
     items = [_item(kind, key, [(e, _rewrite(i, keys)) for e, i in members], matches)
              for kind, found in groups.items() for key, members, matches in found]
     requirements: dict[tuple[str, str], list[tuple[str, Requirement, Requirement]]] = {}
@@ -440,8 +242,8 @@ def merge(
         for r in standard.requirements:
             moved = replace(r, category=keys["category"][r.category], attribute=keys["attribute"][r.attribute])
             requirements.setdefault((moved.category, moved.attribute), []).append((expert, r, moved))
-    items += [_item("requirement", _code(found[0][2]), [(e, m) for e, _, m in found],
-                    [Match(e, _code(r), *_moved(r, m)) for e, r, m in found]) for found in requirements.values()]
+    items += [_item("requirement", item_code(found[0][2]), [(e, m) for e, _, m in found],
+                    [Match(e, item_code(r), *_moved(r, m)) for e, r, m in found]) for found in requirements.values()]
     items.sort(key=lambda i: (KINDS.index(i.kind), i.key))
     return Draft(info, tuple(e for e, _ in ordered), tuple(items))
 
@@ -513,8 +315,8 @@ def to_standard(draft: Draft, *, keep: Callable[[DraftItem], bool] = lambda i: T
         if r.category in categories and r.attribute in codes:
             requirements.append(r)
         else:
-            notes.append(f"requirement {_code(r)} dropped: its category or attribute is not in the standard / "
-                         f"已删除属性要求 {_code(r)}：其类目或属性不在标准中")
+            notes.append(f"requirement {item_code(r)} dropped: its category or attribute is not in the standard / "
+                         f"已删除属性要求 {item_code(r)}：其类目或属性不在标准中")
     return Standard(draft.info, tuple(categories.values()), tuple(attributes), lists, tuple(requirements),
                     tuple(notes))
 

@@ -1,5 +1,4 @@
-"""Pilots (试点): the record, its eligibility checked with the SHACL shapes in shapes/pilot.ttl, its firms
-and application scenarios.
+"""Pilots (试点): the record, its firms and application scenarios, stored once eligible.
 
 A pilot lives in the private graph `{base}graph/private/pilot/{id}` (pilot data is for the bureaus):
 
@@ -18,13 +17,7 @@ A pilot lives in the private graph `{base}graph/private/pilot/{id}` (pilot data 
 
 Change requests and acceptance reviews are added to the same graph (see changes.py).
 
-Eligibility, as the guide says, read this way: the industry is a level 3 or 4 concept of GB/T 7635
-(CPC 2.1 until it is imported), found the way the standard quality rule Q03 finds levels; the local
-output is at least 10 billion yuan (5 billion in a mountain or island county); the period lasts at
-most 3 years; a county has at most one pilot per pilot year; and "an industry already piloted cannot
-apply again" means no other pilot recorded anywhere in the province has the same industry concept,
-whatever its county, year or outcome (the same concept only: a level 4 industry under a piloted
-level 3 one may still apply). The cross-pilot rules run on a data graph holding every recorded pilot.
+Eligibility, the guide's rules as SHACL shapes, is checked in pilot_shapes.py.
 """
 
 from __future__ import annotations
@@ -39,43 +32,33 @@ from typing import Any
 from urllib.parse import unquote
 
 import pyoxigraph as ox
-import pyshacl
-import rdflib
-from rdflib.namespace import SH
 
 from cpms_kg.conformance.datasets import firm_iri
-from cpms_kg.errors import BadInput, CpmsError, NotFound, Problem
+from cpms_kg.errors import Conflict, NotFound, Problem, RuleBreach
 from cpms_kg.iris import concept_path, graph_path, segment
 from cpms_kg.namespaces import CPMS, DCTERMS, PROV, RDF, RDFS, SKOS
-from cpms_kg.resources import shapes_dir
 from cpms_kg.standards.model import standard_path
 from cpms_kg.standards.quality import context
 from cpms_kg.store.base import LoadSource, Store
 from cpms_kg.terms import n, ntriples, typed, value
+from cpms_kg.workflow.pilot_shapes import recorded_pilots, validate
 
 _C = str(CPMS)
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-_RULE = rdflib.URIRef(_C + "ruleId")
 _TZ = "+08:00"  # pilot dates are days in China; times are written in China Standard Time
 
 WRITE_LOCK = threading.Lock()
 """Pilot writes read, change and replace one small graph; one at a time keeps numbering and edits whole."""
 
 
-class Unprocessable(BadInput):
-    """Well-formed input that breaks a rule of the pilot guide."""
-
-    status = 422
-    code = "unprocessable"
+Unprocessable = RuleBreach
+"""The pilot workflow's former name for a broken rule of the guide (422): the shared RuleBreach."""
 
 
-class Ineligible(Unprocessable):
+class Ineligible(RuleBreach):
+    """A pilot or scenario that breaks eligibility rules of the guide; `problems` lists each breach."""
+
     code = "pilot_ineligible"
-
-
-class Conflict(CpmsError):
-    status = 409
-    code = "conflict"
 
 
 @dataclass(frozen=True)
@@ -191,58 +174,10 @@ def end_time(day: date) -> ox.Literal:
 def check_ids(kind: str, kind_zh: str, ids: Iterable[str]) -> None:
     bad = [i for i in ids if not _ID.fullmatch(i)]
     if bad:
-        raise Unprocessable(
+        raise RuleBreach(
             f"{kind} ids are letters, digits, '.', '_' or '-' (at most 64): {', '.join(map(repr, bad))}",
             message_zh=f"{kind_zh}标识只能含字母、数字、'.'、'_'、'-'，至多 64 个字符：{'、'.join(map(repr, bad))}",
         )
-
-
-def _shapes() -> rdflib.Graph:
-    return rdflib.Graph().parse(data=shapes_dir().joinpath("pilot.ttl").read_text(encoding="utf-8"), format="turtle")
-
-
-def _recorded_pilots(store: Store, exclude: str) -> list[ox.Triple]:
-    """County, year and industry of every recorded pilot: what the cross-pilot rules compare with."""
-    prefix = store.base_iri + graph_path("private", "pilot") + "/"
-    return store.construct(
-        f"""CONSTRUCT {{ ?p a <{_C}Pilot> ; <{_C}regionCode> ?county ; <{_C}pilotYear> ?year ; <{_C}industry> ?i }}
-            WHERE {{ GRAPH ?g {{ ?p a <{_C}Pilot> .
-                OPTIONAL {{ ?p <{_C}regionCode> ?county }} OPTIONAL {{ ?p <{_C}pilotYear> ?year }}
-                OPTIONAL {{ ?p <{_C}industry> ?i }} }}
-              FILTER(STRSTARTS(STR(?g), "{prefix}") && ?p != <{exclude}>) }}""",
-        trusted=True,
-    )
-
-
-def validate(triples: list[ox.Triple], focus: list[str]) -> list[Problem]:
-    """The pilot shapes' results for the focus nodes, each with the constraint's own zh/en message."""
-    shapes = _shapes()
-    data = rdflib.Graph().parse(data=ntriples(set(triples)), format="nt")
-    _, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", focus_nodes=[rdflib.URIRef(f) for f in focus]
-    )
-    problems = []
-    for node in report.subjects(rdflib.RDF.type, SH.ValidationResult):
-        # pySHACL drops language tags when it fills a template, so the messages come from the shapes.
-        shape = report.value(node, SH.sourceShape)
-        constraint = report.value(node, SH.sourceConstraint)
-        source = constraint if constraint is not None and (constraint, SH.message, None) in shapes else shape
-        found = report.value(node, SH.value)
-        messages = {
-            m.language: str(m).replace("{?value}", "" if found is None else str(found))
-            for m in shapes.objects(source, SH.message)
-            if isinstance(m, rdflib.Literal)
-        }
-        rule = str(shapes.value(source, _RULE) or shapes.value(shape, _RULE) or "")
-        problems.append(
-            Problem(
-                messages.get("en", ""),
-                source=str(report.value(node, SH.focusNode)),
-                column=rule,
-                message_zh=messages.get("zh", ""),
-            )
-        )
-    return sorted(problems, key=lambda p: (p.column or "", p.message))
 
 
 # -- writing ---------------------------------------------------------------------------------------
@@ -322,13 +257,13 @@ def create(store: Store, p: PilotInput) -> Pilot:
     check_ids("firm", "企业", [*p.firms, *(f for s in p.scenarios for f in s.firms)])
     check_ids("scenario", "应用场景", [s.id for s in p.scenarios])
     if len({s.id for s in p.scenarios}) != len(p.scenarios):
-        raise Unprocessable("two scenarios share an id", message_zh="两个应用场景的标识相同")
+        raise RuleBreach("two scenarios share an id", message_zh="两个应用场景的标识相同")
     base = store.base_iri
     with WRITE_LOCK:
         if pilot_graph(base, p.id) in store.named_graphs():
             raise Conflict(f"pilot {p.id} exists", message_zh=f"试点 {p.id} 已存在")
         triples = pilot_triples(base, p)
-        data = triples + _recorded_pilots(store, pilot_iri(base, p.id)) + context(store, triples)
+        data = triples + recorded_pilots(store, pilot_iri(base, p.id)) + context(store, triples)
         focus = [pilot_iri(base, p.id)] + [scenario_iri(base, p.id, s.id) for s in p.scenarios]
         _refuse(validate(data, focus))
         write_graph(store, p.id, triples, replace=True)

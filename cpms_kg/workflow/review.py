@@ -112,7 +112,7 @@ def _resolutions(store: Store, group: Group) -> list[tuple[ItemKind, str, Resolu
             field=data.first(node, C + "conflictField") or "",
             value=data.first(node, C + "chosenValue") or "",
             reason=data.first(node, C + "resolutionReason") or "",
-            by=records.last_segment(data.first(node, str(PROV.wasAttributedTo)) or ""),
+            by=records.last_segment(data.first(node, str(PROV.wasAssociatedWith)) or ""),
         )
         found.append((kind, data.first(node, C + "itemKey") or "", resolution))
     return found
@@ -170,7 +170,7 @@ def resolve(
             ox.Triple(node, n(C + "conflictField"), ox.Literal(field)),
             ox.Triple(node, n(C + "chosenValue"), ox.Literal(chosen)),
             ox.Triple(node, n(C + "resolutionReason"), ox.Literal(reason)),
-            ox.Triple(node, n(str(PROV.wasAttributedTo)), n(groups.expert_iri(store.base_iri, by))),
+            ox.Triple(node, n(str(PROV.wasAssociatedWith)), n(groups.expert_iri(store.base_iri, by))),
             ox.Triple(node, n(str(DCTERMS.created)), now()),
         ],
         name="resolution",
@@ -240,7 +240,7 @@ def vote(
             ox.Triple(node, n(C + "itemKey"), ox.Literal(key)),
             ox.Triple(node, n(C + "voteChoice"), n(choice.iri)),
             ox.Triple(node, n(C + "reviewRound"), typed(str(group.round), "integer")),
-            ox.Triple(node, n(str(PROV.wasAttributedTo)), n(groups.expert_iri(base, expert))),
+            ox.Triple(node, n(str(PROV.wasAssociatedWith)), n(groups.expert_iri(base, expert))),
             ox.Triple(node, n(str(DCTERMS.modified)), now()),
         ]
         if comment:
