@@ -24,7 +24,7 @@ from cpms_kg.store.base import (
     Store,
     is_private_graph,
 )
-from cpms_kg.store.policy import QueryScope, scope_for_query
+from cpms_kg.store.policy import scope_of
 from cpms_kg.store.query_pool import QueryJob, QueryPool
 from cpms_kg.store.sparql_text import with_using
 
@@ -61,18 +61,8 @@ class EmbeddedStore(Store):
         self._snapshot_users: dict[str, int] = {}
 
     # -- reads ---------------------------------------------------------------------------------
-    def _scope(self, query: str, dataset: Dataset | None, trusted: bool = False) -> QueryScope:
-        return scope_for_query(
-            query,
-            dataset,
-            base_iri=self.base_iri,
-            public=self.public_graphs,
-            all_graphs=self.named_graphs,
-            trusted=trusted,
-        )
-
     def _run(self, query: str, dataset: Dataset | None, trusted: bool) -> object:
-        scope = self._scope(query, dataset, trusted)
+        scope = scope_of(self, query, dataset, trusted)
         kwargs: dict[str, object] = {"use_default_graph_as_union": scope.union}
         if scope.default_graph is not None:
             kwargs["default_graph"] = [ox.DefaultGraph() if g == "" else ox.NamedNode(g) for g in scope.default_graph]
@@ -104,7 +94,7 @@ class EmbeddedStore(Store):
         return list(result)
 
     def _job(self, query: str, formats: FormatChoice, dataset: Dataset | None) -> QueryJob:
-        scope = self._scope(query, dataset)
+        scope = scope_of(self, query, dataset)
         return QueryJob(
             query=query,
             default_graph=scope.default_graph,

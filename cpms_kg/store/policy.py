@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cpms_kg.errors import Forbidden
-from cpms_kg.store.base import Dataset, is_private_graph
+from cpms_kg.store.base import Dataset, Store, is_private_graph
 from cpms_kg.store.sparql_text import scan_query
 
 
@@ -60,3 +60,15 @@ def scope_for_query(
     if len(visible) == len(all_graphs()):
         return QueryScope(True, None, None, False)
     return QueryScope(False, ("", *visible), tuple(visible), False)
+
+
+def scope_of(store: Store, query: str, dataset: Dataset | None, trusted: bool = False) -> QueryScope:
+    """`scope_for_query` with the store's own graphs."""
+    return scope_for_query(
+        query,
+        dataset,
+        base_iri=store.base_iri,
+        public=store.public_graphs,
+        all_graphs=store.named_graphs,
+        trusted=trusted,
+    )

@@ -27,7 +27,7 @@ from cpms_kg.store.base import (
     Solutions,
     Store,
 )
-from cpms_kg.store.policy import QueryScope, scope_for_query
+from cpms_kg.store.policy import QueryScope, scope_of
 from cpms_kg.store.sparql_text import has_relative_iri, scan_query
 
 _GRAPH_CACHE_SECONDS = 2.0
@@ -93,16 +93,6 @@ class RemoteStore(Store):
             )
         return response
 
-    def _scope(self, query: str, dataset: Dataset | None, trusted: bool = False) -> QueryScope:
-        return scope_for_query(
-            query,
-            dataset,
-            base_iri=self.base_iri,
-            public=self.public_graphs,
-            all_graphs=self.named_graphs,
-            trusted=trusted,
-        )
-
     @staticmethod
     def _params(scope: QueryScope) -> list[tuple[str, str]]:
         params: list[tuple[str, str]] = [("union-default-graph", "")] if scope.union else []
@@ -113,7 +103,7 @@ class RemoteStore(Store):
     def _query(
         self, query: str, dataset: Dataset | None, accept: str, timeout: float | None = None, *, trusted: bool = False
     ) -> httpx.Response:
-        scope = self._scope(query, dataset, trusted)
+        scope = scope_of(self, query, dataset, trusted)
         return self._post(
             self.endpoint,
             data={"query": self._with_base(query)},
