@@ -1,0 +1,273 @@
+"""Conformance at scale (issue 6): cpms-kg end to end against converting to RDF and running SHACL engines.
+
+    python bench/conformance.py [--sizes 10000,100000,1000000] [--engine fast] [--workdir DIR]
+
+For each size it generates a firm's bearing table for the demo standard zj-rolling-bearings: every row
+complete and valid, except that each fault kind below is injected into its own 5% of the rows, so each
+faulty row yields exactly one finding and the expected count is known. Then, each in its own process,
+measured as a whole (wall time and peak RSS from /usr/bin/time):
+
+* floor: just reading the table with polars;
+* cpms-kg: `cpms-kg validate` end to end (table in, full W3C report and JSON summary out);
+* convert: the table to N-Triples and the compiled shapes to Turtle (the peers' input);
+* shacl (Rust, PyPI `shacl`), pyshacl-turbo, pyshacl (10k and 100k only), each on the converted files;
+  a peer's time is convert + validate, its memory the larger of the two.
+
+It checks every engine's finding count against the expected count and prints the ratios against the
+targets: at 100k and 1M rows at least 3x faster than the fastest peer, within 5x of the floor, peak
+memory under 2 GB at 1M rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+STANDARD = "zj-rolling-bearings"
+CATEGORY = "单列深沟球轴承"  # RB010101: deep groove ball bearings, single row
+SHARE = 0.05
+
+# Every attribute a single-row deep groove ball bearing is required or recommended to have, and a
+# brand, so a valid row yields no finding at all (about 21 triples a product).
+COLUMNS = [
+    "产品编码", "类目", "designation", "bore_diameter", "outside_diameter", "width", "precision_class",
+    "dynamic_load_rating", "seal_type", "static_load_rating", "limiting_speed", "mass", "material",
+    "cage_material", "row_count", "dimension_standard", "hs_code", "radial_clearance", "chamfer_min", "brand",
+]  # fmt: skip
+
+# (name, column, bad value or None for a missing value, findings it yields). A value that is not a
+# decimal breaks the datatype and both bounds of the range (SHACL compares it and fails), hence 3.
+FAULTS = [
+    ("missing required value", "precision_class", None, 1),
+    ("not a decimal", "dynamic_load_rating", "fourteen", 3),
+    ("above the range", "bore_diameter", "9999", 1),
+    ("below the range", "mass", "0", 1),
+    ("not in the code list", "seal_type", "XX", 1),
+    ("pattern (a warning: recommended)", "hs_code", "84821A", 1),
+    ("designation pattern", "designation", "62x5", 1),
+    ("too long", "brand", "B" * 61, 1),
+]
+_SIZES = [(10, 30, 9), (17, 40, 12), (25, 52, 15), (30, 62, 16), (35, 72, 17), (40, 80, 18), (50, 90, 20)]
+
+
+def valid_row(n: int, rng: random.Random) -> dict[str, str]:
+    bore, outside, width = rng.choice(_SIZES)
+    return {
+        "产品编码": f"P{n:08d}",
+        "类目": CATEGORY,
+        "designation": f"62{rng.randint(0, 99):02d}",
+        "bore_diameter": str(bore),
+        "outside_diameter": str(outside),
+        "width": str(width),
+        "precision_class": rng.choice(["P0", "P6", "P5"]),
+        "dynamic_load_rating": f"{rng.uniform(2, 60):.1f}",
+        "seal_type": rng.choice(["open", "Z", "2Z", "RS", "2RS"]),
+        "static_load_rating": f"{rng.uniform(1, 40):.1f}",
+        "limiting_speed": str(rng.randrange(5000, 30000, 500)),
+        "mass": f"{rng.uniform(0.01, 2):.3f}",
+        "material": "chrome-steel",
+        "cage_material": rng.choice(["pressed-steel", "polyamide"]),
+        "row_count": "1",
+        "dimension_standard": "DIN625-1",
+        "hs_code": "848210",
+        "radial_clearance": rng.choice(["CN", "C3"]),
+        "chamfer_min": rng.choice(["0.6", "1", "1.1"]),
+        "brand": rng.choice(["ZWZ", "HRB", "LYC", "C&U"]),
+    }
+
+
+def generate(rows: int, path: Path, seed: int = 7) -> int:
+    """Writes the table; returns the expected number of findings."""
+    rng = random.Random(seed)
+    per_fault = int(rows * SHARE)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=COLUMNS)
+        writer.writeheader()
+        for n in range(rows):
+            row = valid_row(n, rng)
+            kind = n // per_fault if per_fault else len(FAULTS)
+            if kind < len(FAULTS):
+                _name, column, bad, _count = FAULTS[kind]
+                row[column] = "" if bad is None else bad
+            writer.writerow(row)
+    return per_fault * sum(count for *_rest, count in FAULTS)
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    findings: int | None
+    out: str
+
+
+def measure(cmd: list[str], *, ok: tuple[int, ...] = (0,)) -> Run:
+    """Runs a command as a process of its own; `ok`: the exit codes that mean it worked."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as timing:
+        done = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", timing.name, *cmd], capture_output=True, text=True)
+        seconds, kb = timing.read().split()[-2:]
+    count = None
+    for line in done.stdout.splitlines():
+        if line.startswith("FINDINGS "):
+            count = int(line.split()[1])
+    if done.returncode not in ok:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return Run(float(seconds), int(kb) / 1024, count, done.stdout)
+
+
+# -- the steps each run in a process of their own --------------------------------------------------
+def step_floor(table: str) -> None:
+    import polars as pl
+
+    frame = pl.read_csv(table, infer_schema=False)
+    print(f"ROWS {frame.height}")
+
+
+def step_convert(table: str, data_out: str, shapes_out: str, store: str) -> None:
+    """The table to N-Triples through cpms-kg's own mapping and normalisation (peers get the same RDF)."""
+    import pyoxigraph as ox
+
+    from cpms_kg.conformance.inputs import read_table
+    from cpms_kg.conformance.mapping import auto_map
+    from cpms_kg.conformance.pipeline import _records
+    from cpms_kg.conformance.products import product_graph
+    from cpms_kg.settings import DEFAULT_BASE_IRI
+    from cpms_kg.standards.service import load
+    from cpms_kg.standards.shapes import compile_shapes
+    from cpms_kg.store.embedded import EmbeddedStore
+
+    opened = EmbeddedStore(Path(store), base_iri=DEFAULT_BASE_IRI, query_workers=1)
+    try:
+        standard = load(opened, STANDARD)
+        base = opened.base_iri
+    finally:
+        opened.close()
+    read = read_table(Path(table))
+    mapping = auto_map(list(read.columns), standard, rows=read.rows).mapping
+    records, _changes = _records(read, standard, mapping)
+    graph = product_graph(records, standard, base, "bench")
+    shapes = compile_shapes(standard, base)
+    # SHACL class targets follow rdfs:subClassOf in the data graph: the category hierarchy goes with the data.
+    hierarchy = [t for t in shapes if t.predicate.value == "http://www.w3.org/2000/01/rdf-schema#subClassOf"]
+    Path(data_out).write_bytes(ox.serialize(graph.triples + hierarchy, format=ox.RdfFormat.N_TRIPLES) or b"")
+    Path(shapes_out).write_bytes(ox.serialize(shapes, format=ox.RdfFormat.TURTLE) or b"")
+    print(f"TRIPLES {len(graph.triples)}")
+
+
+def step_shacl(data: str, shapes: str) -> None:
+    import shacl
+
+    report = shacl.Shapes.from_file(shapes).validate_file(data)
+    print(f"FINDINGS {len(report.results)}")
+
+
+def step_turbo(data: str, shapes: str) -> None:
+    import pyshacl_turbo
+
+    _conforms, graph, _text = pyshacl_turbo.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
+    print(f"FINDINGS {_results(graph)}")
+
+
+def step_pyshacl(data: str, shapes: str) -> None:
+    import pyshacl
+    import rdflib
+
+    shapes_graph = rdflib.Graph().parse(shapes, format="turtle")
+    _conforms, graph, _text = pyshacl.validate(
+        rdflib.Graph().parse(data, format="nt"),
+        shacl_graph=shapes_graph,
+        ont_graph=shapes_graph,
+        inference="none",
+        allow_warnings=True,
+    )
+    print(f"FINDINGS {_results(graph)}")
+
+
+def _results(graph: object) -> int:
+    import rdflib
+
+    assert isinstance(graph, rdflib.Graph)
+    result = rdflib.URIRef("http://www.w3.org/ns/shacl#ValidationResult")
+    return len(set(graph.subjects(rdflib.RDF.type, result)))
+
+
+def cpms_kg(table: Path, store: Path, engine: str, report: Path) -> Run:
+    run = measure(
+        [
+            str(BIN / "cpms-kg"), "validate", str(table), "--standard", STANDARD, "--firm", "bench",
+            "--engine", engine, "--format", "json", "--report", str(report), "--store", str(store),
+        ],
+        ok=(0, 1),  # 1: the table has findings, as it should
+    )  # fmt: skip
+    run.findings = sum(json.loads(run.out)["counts"]["by_severity"].values())
+    return run
+
+
+def _self(*args: str) -> list[str]:
+    return [sys.executable, __file__, *args]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000", help="row counts, comma-separated (1000000 for 1M)")
+    parser.add_argument("--engine", default="fast", help="cpms-kg's engine (fast, pyshacl)")
+    parser.add_argument("--peers", default="shacl,turbo,pyshacl", help="peers to run")
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="cpms-bench-conformance-"))
+    work.mkdir(parents=True, exist_ok=True)
+    store = work / "store"
+    if not store.exists():
+        subprocess.run([str(BIN / "cpms-kg"), "init", "--store", str(store)], check=True, capture_output=True)
+    peers = [p for p in args.peers.split(",") if p]
+    print(f"{'rows':>9} {'engine':<10} {'seconds':>9} {'peak MB':>9} {'findings':>9} {'expected':>9}  ok")
+    for size in (int(s) for s in args.sizes.split(",")):
+        table = work / f"bearings-{size}.csv"
+        expected = generate(size, table)
+        results: dict[str, Run] = {"floor": measure(_self("floor", str(table)))}
+        results["cpms-kg"] = cpms_kg(table, store, args.engine, work / f"report-{size}.ttl")
+        data, shapes = work / f"data-{size}.nt", work / f"shapes-{size}.ttl"
+        convert = measure(_self("convert", str(table), str(data), str(shapes), str(store)))
+        results["convert"] = convert
+        for peer in peers:
+            if peer == "pyshacl" and size > 100_000:
+                continue
+            ran = measure(_self(peer, str(data), str(shapes)))
+            results[peer] = Run(convert.seconds + ran.seconds, max(convert.peak_mb, ran.peak_mb), ran.findings, "")
+        for name, run in results.items():
+            ok = "" if run.findings is None else ("yes" if run.findings == expected else "NO")
+            findings = "" if run.findings is None else str(run.findings)
+            print(f"{size:>9} {name:<10} {run.seconds:>9.2f} {run.peak_mb:>9.0f} {findings:>9} {expected:>9}  {ok}")
+        ours = results["cpms-kg"]
+        fastest = min((results[p] for p in peers if p in results), key=lambda r: r.seconds, default=None)
+        speedup = fastest.seconds / ours.seconds if fastest else float("nan")
+        floor_ratio = ours.seconds / results["floor"].seconds
+        print(
+            f"{size:>9} ratios: fastest peer / cpms-kg = {speedup:.2f} (target >= 3), "
+            f"cpms-kg / floor = {floor_ratio:.2f} (target <= 5), cpms-kg peak {ours.peak_mb:.0f} MB"
+            + (" (target < 2048 at 1M)" if size >= 1_000_000 else "")
+        )
+
+
+STEPS: dict[str, Callable[..., None]] = {
+    "floor": step_floor,
+    "convert": step_convert,
+    "shacl": step_shacl,
+    "turbo": step_turbo,
+    "pyshacl": step_pyshacl,
+}
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] in STEPS:
+        STEPS[sys.argv[1]](*sys.argv[2:])
+    else:
+        main()
