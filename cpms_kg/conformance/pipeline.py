@@ -10,7 +10,7 @@ from typing import Any
 from cpms_kg.conformance.engine import engine as make_engine
 from cpms_kg.conformance.inputs import is_rdf, read_table
 from cpms_kg.conformance.mapping import ColumnMapping, auto_map, load_mapping, resolve_category
-from cpms_kg.conformance.normalise import normalise
+from cpms_kg.conformance.normalise import Normalised, normalise
 from cpms_kg.conformance.products import Cell, ProductGraph, ProductRecord, product_graph
 from cpms_kg.conformance.report import Change, ConformanceReport, locate
 from cpms_kg.conformance.table import Table
@@ -46,6 +46,9 @@ def _records(table: Table, standard: Standard, mapping: ColumnMapping) -> tuple[
     changes: list[Change] = []
     attributes = {a.code: a for a in standard.attributes}
     code_column = mapping.product_code_column
+    # Tables repeat values (categories, units, common sizes): each distinct one is resolved once.
+    categories: dict[str, str | None] = {}
+    normalised: dict[tuple[str, str, str | None], Normalised] = {}
     for row in table.rows:
         code = row.cells.get(code_column, "").strip()
         if not code:
@@ -74,7 +77,9 @@ def _records(table: Table, standard: Standard, mapping: ColumnMapping) -> tuple[
         category = mapping.category
         if mapping.category_column is not None:
             raw = row.cells.get(mapping.category_column, "").strip()
-            category = resolve_category(raw, standard) if raw else mapping.category
+            if raw and raw not in categories:
+                categories[raw] = resolve_category(raw, standard)
+            category = categories[raw] if raw else mapping.category
             if category is None:
                 problems.append(
                     Problem(
@@ -98,11 +103,14 @@ def _records(table: Table, standard: Standard, mapping: ColumnMapping) -> tuple[
             text = row.cells.get(column, "")
             if not text.strip():
                 continue
-            attribute = attributes[attribute_code]
-            code_list = standard.code_list(attribute.code_list) if attribute.code_list else None
             unit_column = mapping.unit_columns.get(column)
-            unit_text = row.cells.get(unit_column, "").strip() if unit_column else None
-            result = normalise(text, attribute, code_list, unit_column=unit_text or None)
+            unit_text = (row.cells.get(unit_column, "").strip() if unit_column else None) or None
+            key = (text, attribute_code, unit_text)
+            result = normalised.get(key)
+            if result is None:
+                attribute = attributes[attribute_code]
+                code_list = standard.code_list(attribute.code_list) if attribute.code_list else None
+                result = normalised[key] = normalise(text, attribute, code_list, unit_column=unit_text)
             value = result.value if result.value is not None else text.strip()
             changes += [Change(row.number, column, c.rule, c.original, c.normalised) for c in result.changes]
             cells.append(Cell(attribute_code, value, column))
