@@ -251,3 +251,29 @@ def test_fuzz_damaged_xlsx_parts(part: str, at: int, junk: bytes) -> None:
                 data = data[:at] + junk + data[at + len(junk):]
             dst.writestr(item, data)
     _read_or_reject("f.xlsx", buffer.getvalue())
+
+
+def test_chunks_of_a_csv_are_the_table_in_order(tmp_path: Path) -> None:
+    from cpms_kg.conformance.inputs import iter_tables
+
+    path = tmp_path / "big.csv"
+    lines = ["产品编码,内径 d,备注"] + [f"P{n},{n % 7},\"a\nb\"" if n % 5 == 0 else f"P{n},{n % 7}," for n in range(23)]
+    lines.insert(6, "")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    whole = read_table(path)
+    chunks = list(iter_tables(path, chunk_rows=4))
+    assert [len(c.rows) for c in chunks] == [4, 4, 4, 4, 4, 3]
+    assert tuple(r for c in chunks for r in c.rows) == whole.rows
+    assert {c.columns for c in chunks} == {whole.columns} and chunks[0].notes == whole.notes
+
+
+def test_a_problem_in_a_late_chunk_is_raised_after_the_earlier_chunks(tmp_path: Path) -> None:
+    from cpms_kg.conformance.inputs import iter_tables
+
+    path = tmp_path / "bad.csv"
+    path.write_text("产品编码,内径 d\n" + "".join(f"P{n},1\n" for n in range(9)) + "P9,1,extra\n", encoding="utf-8")
+    seen = []
+    with pytest.raises(BadInput) as caught:
+        for chunk in iter_tables(path, chunk_rows=3):
+            seen.append(len(chunk.rows))
+    assert seen == [3, 3, 3] and caught.value.problems[0].line == 11

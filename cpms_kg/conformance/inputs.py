@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -46,6 +46,16 @@ def read_table(path: Path, *, sheet: str | None = None, max_cell_chars: int = MA
                    f"不支持的文件类型 {suffix or '（无）'!r}，请使用 {known}")
     if sheet is not None and suffix not in (".xlsx", ".xlsm"):
         raise _bad(path, "a sheet can only be named for an XLSX workbook", "只有 XLSX 工作簿可以指定工作表")
+    data = _read_bytes(path)
+    if suffix == ".json":
+        return _read_json(path, data, max_cell_chars)
+    if suffix == ".csv":
+        text, encoding = _decode(path, data)
+        return _read_csv(path, text, encoding, max_cell_chars)
+    return _read_xlsx(path, data, sheet, max_cell_chars)
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -53,12 +63,7 @@ def read_table(path: Path, *, sheet: str | None = None, max_cell_chars: int = MA
         raise _bad(path, f"cannot read the file: {reason}", f"无法读取文件：{reason}") from exc
     if not data.strip():
         raise _bad(path, "the file is empty", "文件为空")
-    if suffix == ".json":
-        return _read_json(path, data, max_cell_chars)
-    if suffix == ".csv":
-        text, encoding = _decode(path, data)
-        return _read_csv(path, text, encoding, max_cell_chars)
-    return _read_xlsx(path, data, sheet, max_cell_chars)
+    return data
 
 
 # -- errors ------------------------------------------------------------------------------------------------------------
@@ -199,11 +204,20 @@ class _Rows:
 
 
 def _read_csv(path: Path, text: str, encoding: str, max_cell_chars: int) -> Table:
+    chunks = list(_csv_chunks(path, text, encoding, max_cell_chars, chunk_rows=None))
+    return Table(chunks[0].source, chunks[0].columns, tuple(r for c in chunks for r in c.rows), chunks[0].notes)
+
+
+def _csv_chunks(
+    path: Path, text: str, encoding: str, max_cell_chars: int, *, chunk_rows: int | None
+) -> Iterator[Table]:
+    """The rows in tables of `chunk_rows` (None: one table); problems anywhere are raised after the last one."""
     # Python's csv module has a per-field limit of its own (131072) whose error names no column; lift it (memory is
     # bounded by the file's size anyway) so that our limit gives the located error.
     csv.field_size_limit(2**31 - 1)
     reader = csv.reader(io.StringIO(text, newline=""))
     collected: _Rows | None = None
+    notes = [f"encoding: {encoding}"]
     try:
         # A record is one spreadsheet row even when a quoted cell spans several lines.
         for number, record in enumerate(reader, start=1):
@@ -212,11 +226,26 @@ def _read_csv(path: Path, text: str, encoding: str, max_cell_chars: int) -> Tabl
                     collected = _Rows(path, _header(path, number, record, max_cell_chars), max_cell_chars)
             else:
                 collected.add(number, record)
+                if chunk_rows is not None and len(collected.rows) >= chunk_rows:
+                    yield Table(path.name, collected.columns, tuple(collected.rows), tuple(notes))
+                    collected.rows = []
     except csv.Error as exc:
         raise _bad(path, f"malformed CSV: {exc}", f"CSV 格式错误：{exc}", line=reader.line_num) from exc
     if collected is None:
         raise _bad(path, "no header row: the file has only blank lines", "没有表头：文件只有空行")
-    return collected.table(path.name, [f"encoding: {encoding}"])
+    yield collected.table(path.name, notes)
+
+
+def iter_tables(path: Path, *, sheet: str | None = None, chunk_rows: int = 50_000) -> Iterator[Table]:
+    """`read_table` in chunks of rows, so a large CSV is never held as Python rows at once (the others are
+    read whole, then sliced). A problem anywhere is raised once every chunk before it has been yielded."""
+    if path.suffix.lower() != ".csv":
+        table = read_table(path, sheet=sheet)
+        for start in range(0, max(len(table.rows), 1), chunk_rows):
+            yield Table(table.source, table.columns, table.rows[start : start + chunk_rows], table.notes)
+        return
+    text, encoding = _decode(path, _read_bytes(path))
+    yield from _csv_chunks(path, text, encoding, MAX_CELL_CHARS, chunk_rows=chunk_rows)
 
 
 # -- XLSX --------------------------------------------------------------------------------------------------------------
