@@ -23,4 +23,6 @@ test: lint
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/foundation.py
+	$(BIN)/python bench/conformance.py --sizes 10000,100000,1000000
