@@ -29,7 +29,9 @@ def validate(
         Path | None, typer.Option("--report", help="write the report here (.json .ttl .jsonld .csv .xlsx)")
     ] = None,
     format: Annotated[str, typer.Option("--format", help="text | json | ttl | csv (on standard output)")] = "text",
-    engine: Annotated[str, typer.Option("--engine", help="pyshacl (the reference engine)")] = "pyshacl",
+    engine: Annotated[
+        str, typer.Option("--engine", help="fast (vectorised checks; Rust shacl for RDF) or pyshacl (the reference)")
+    ] = "fast",
     commit: Annotated[
         bool, typer.Option("--commit", help="store a conforming upload in the firm's private graph")
     ] = False,

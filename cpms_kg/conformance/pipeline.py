@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+import pyoxigraph as ox
+
+from cpms_kg.conformance.engine import EngineResult
 from cpms_kg.conformance.engine import engine as make_engine
-from cpms_kg.conformance.inputs import is_rdf, read_table
+from cpms_kg.conformance.fast import CHUNK, FastEngine, Unsupported
+from cpms_kg.conformance.frame import product_frame, single_columns, table_frame
+from cpms_kg.conformance.inputs import is_rdf, iter_tables, read_table
 from cpms_kg.conformance.mapping import ColumnMapping, auto_map, load_mapping, resolve_category
 from cpms_kg.conformance.normalise import Normalised, normalise
 from cpms_kg.conformance.products import Cell, ProductGraph, ProductRecord, product_graph
+from cpms_kg.conformance.rdf_engine import FastRdfEngine
 from cpms_kg.conformance.report import Change, ConformanceReport, locate
 from cpms_kg.conformance.table import Table
 from cpms_kg.errors import BadInput, Problem
-from cpms_kg.rdfio import iter_quads, source_from_path
+from cpms_kg.rdfio import format_for_path, iter_quads, source_from_path
 from cpms_kg.standards.model import Standard
 from cpms_kg.standards.service import load
 from cpms_kg.standards.shapes import compile_shapes
@@ -28,7 +37,7 @@ class Options:
     category: str | None = None
     mapping: Path | None = None
     sheet: str | None = None
-    engine: str = "pyshacl"
+    engine: str = "fast"
     trusted: bool = False
     """Operators (the CLI) may check against versions not yet published; uploads over REST may not."""
 
@@ -36,7 +45,12 @@ class Options:
 @dataclass(frozen=True)
 class Outcome:
     report: ConformanceReport
-    graph: ProductGraph
+    build_graph: Callable[[], ProductGraph]
+    """The products as RDF, built only when they are committed (the fast engines never need them)."""
+
+    @functools.cached_property
+    def graph(self) -> ProductGraph:
+        return self.build_graph()
 
 
 def _records(table: Table, standard: Standard, mapping: ColumnMapping) -> tuple[list[ProductRecord], list[Change]]:
@@ -124,6 +138,39 @@ def _records(table: Table, standard: Standard, mapping: ColumnMapping) -> tuple[
     return records, changes
 
 
+def _check_rdf(path: Path, standard: Standard, shapes: list[ox.Triple], options: Options) -> Outcome:
+    def read() -> list[ox.Triple]:
+        return [q.triple for q in iter_quads(source_from_path(path))]  # syntax errors located by file and line
+
+    if options.engine == "fast":
+        try:
+            result: EngineResult = FastRdfEngine().validate_file(path, format_for_path(path), shapes)
+        except SyntaxError:
+            read()
+            raise
+        name = f"fast ({getattr(result, 'engine', 'shacl')})"
+        return Outcome(
+            ConformanceReport(standard.key, str(path), name, _subjects(path), result, locate(result, {})),
+            lambda: ProductGraph(triples=read()),
+        )
+    triples = read()
+    result = make_engine(options.engine).validate(triples, shapes)
+    products = len({t.subject.value for t in triples if hasattr(t.subject, "value")})
+    report = ConformanceReport(standard.key, str(path), options.engine, products, result, locate(result, {}))
+    return Outcome(report, lambda: ProductGraph(triples=triples))
+
+
+def _subjects(path: Path) -> int:
+    """Distinct IRI subjects (the products) of an RDF file, read as a stream."""
+    return len(
+        {
+            q.subject.value
+            for q in ox.parse(path=path, format=format_for_path(path))
+            if isinstance(q.subject, ox.NamedNode)
+        }
+    )
+
+
 def check_file(
     store: Store, standard_key: str, path: Path, options: Options, progress: Callable[[str, float], None] | None = None
 ) -> Outcome:
@@ -133,24 +180,11 @@ def check_file(
     engine = make_engine(options.engine)
     shapes = compile_shapes(standard, store.base_iri)
     if is_rdf(path):
-        triples = [q.triple for q in iter_quads(source_from_path(path))]
-        graph = ProductGraph(triples=triples)
-        result = engine.validate(triples, shapes)
-        products = len({t.subject.value for t in triples if hasattr(t.subject, "value")})
-        report = ConformanceReport(standard.key, str(path), engine.name, products, result, locate(result, {}))
-        return Outcome(report, graph)
+        return _check_rdf(path, standard, shapes, options)
+    if isinstance(engine, FastEngine):
+        return _check_table_fast(store, standard, shapes, path, options, step)
     table = read_table(path, sheet=options.sheet)
-    # A saved mapping decides the columns it names; the rest are matched and reported as usual.
-    hints = load_mapping(options.mapping, standard) if options.mapping is not None else None
-    found = auto_map(list(table.columns), standard, category=options.category, hints=hints, rows=table.rows)
-    mapping = found.mapping
-    unmapped: list[dict[str, Any]] = [
-        {
-            "column": u.column,
-            "suggestions": [{"attribute": s.attribute, "score": round(s.score, 3)} for s in u.suggestions],
-        }
-        for u in found.unmapped
-    ]
+    mapping, unmapped = _map(table, standard, options)
     step("normalising", 0.3)
     records, changes = _records(table, standard, mapping)
     graph = product_graph(records, standard, store.base_iri, options.firm)
@@ -158,5 +192,79 @@ def check_file(
     result = engine.validate(graph.triples, shapes)
     report = ConformanceReport(
         standard.key, table.source, engine.name, len(records), result, locate(result, graph.origins), changes, unmapped
+    )
+    return Outcome(report, lambda: graph)
+
+
+def _map(table: Table, standard: Standard, options: Options) -> tuple[ColumnMapping, list[dict[str, Any]]]:
+    # A saved mapping decides the columns it names; the rest are matched and reported as usual.
+    hints = load_mapping(options.mapping, standard) if options.mapping is not None else None
+    found = auto_map(list(table.columns), standard, category=options.category, hints=hints, rows=table.rows)
+    unmapped: list[dict[str, Any]] = [
+        {
+            "column": u.column,
+            "suggestions": [{"attribute": s.attribute, "score": round(s.score, 3)} for s in u.suggestions],
+        }
+        for u in found.unmapped
+    ]
+    return found.mapping, unmapped
+
+
+def _check_table_fast(
+    store: Store,
+    standard: Standard,
+    shapes: list[ox.Triple],
+    path: Path,
+    options: Options,
+    step: Callable[[str, float], None],
+) -> Outcome:
+    """The table in chunks: columnar normalisation, vectorised checks; no RDF unless the upload is committed."""
+    chunks = iter_tables(path, sheet=options.sheet, chunk_rows=CHUNK)
+    first = next(chunks)
+    mapping, unmapped = _map(first, standard, options)
+    base = store.base_iri
+
+    def graph() -> ProductGraph:
+        records, _changes = _records(read_table(path, sheet=options.sheet), standard, mapping)
+        return product_graph(records, standard, base, options.firm)
+
+    def progress(rows: int) -> None:
+        # The total is not known while streaming: the bar approaches the end as rows are checked.
+        step(f"validating ({rows} rows)", 0.1 + 0.85 * rows / (rows + CHUNK))
+
+    fast = FastEngine()
+    changes: list[Change] = []
+    if single_columns(mapping):
+        seen: dict[str, int] = {}
+
+        def frames() -> Iterator[pl.DataFrame]:
+            for table in itertools.chain([first], chunks):
+                products = product_frame(table_frame(table), standard, mapping, source=first.source, seen=seen)
+                changes.extend(products.changes)
+                yield products.frame
+
+        try:
+            sources = {attribute: column for column, attribute in mapping.columns.items()}
+            found = fast.validate_frames(
+                frames(), standard, shapes, base, options.firm, sources=sources, progress=progress, source=first.source
+            )
+        except Unsupported:
+            found = None
+    else:
+        found = None
+    if found is None:  # two columns for one attribute, or shapes the vectorised checks do not cover
+        table = read_table(path, sheet=options.sheet)
+        records, changes = _records(table, standard, mapping)
+        found = fast.validate_records(records, standard, shapes, base, options.firm, progress=progress)
+    result = found.engine_result()
+    report = ConformanceReport(
+        standard.key,
+        first.source,
+        found.engine,
+        found.products,
+        result,
+        locate(result, found.origins),
+        changes,
+        unmapped,
     )
     return Outcome(report, graph)

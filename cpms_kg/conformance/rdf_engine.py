@@ -30,6 +30,7 @@ import rdflib
 import shacl
 
 from cpms_kg.conformance.engine import Engine, EngineResult, Finding, PyshaclEngine
+from cpms_kg.conformance.lazy_report import LazyReport
 from cpms_kg.conformance.rdf_engine_ontology import inoculation
 from cpms_kg.namespaces import CPMS
 
@@ -106,39 +107,6 @@ class RdfEngineResult(EngineResult):
     """Which validator produced the report: "shacl", or "pyshacl" after a fallback."""
     unsupported: tuple[str, ...] = ()
     """Why the reference engine ran instead: the shapes' non-Core terms, or the validator's error."""
-
-
-class LazyReport(rdflib.Graph):
-    """A W3C report held as the validator's report object; parsed into rdflib only when used as a graph."""
-
-    def __init__(self, report: shacl.Report) -> None:
-        self._source: shacl.Report | None = report
-        super().__init__()
-
-    @property
-    def _Graph__store(self) -> Any:  # Graph's private store: every graph operation goes through it
-        if self._source is not None:
-            source, self._source = self._source, None
-            self.parse(data=source.serialize("ntriples"), format="nt")
-        return self.__dict__["_lazy_store"]
-
-    @_Graph__store.setter
-    def _Graph__store(self, store: Any) -> None:
-        self.__dict__["_lazy_store"] = store
-
-    def serialize(
-        self,
-        destination: Any = None,
-        format: str = "turtle",
-        base: str | None = None,
-        encoding: str | None = None,
-        **args: Any,
-    ) -> Any:
-        target = _REPORT_FORMATS.get(format)
-        if self._source is None or target is None or destination is not None or base is not None or args:
-            return super().serialize(destination, format, base, encoding, **args)
-        text = self._source.serialize(target)
-        return text if encoding is None else text.encode(encoding)
 
 
 @lru_cache(maxsize=32)
@@ -279,7 +247,8 @@ class FastRdfEngine(Engine):
             (info.finding(r) for r in report.results),
             key=lambda f: (f.focus, f.path or "", f.rule, f.value or "", f.severity, f.shape, f.component),
         )
-        return RdfEngineResult(bool(report.conforms), tuple(findings), LazyReport(report))
+        written = LazyReport(lambda fmt: report.serialize(_REPORT_FORMATS[fmt]) if fmt in _REPORT_FORMATS else None)
+        return RdfEngineResult(bool(report.conforms), tuple(findings), written)
 
     def _fallback(self, data: list[ox.Triple], shapes: list[ox.Triple], reasons: tuple[str, ...]) -> RdfEngineResult:
         log.info("fast-rdf: using the reference engine because of %s", ", ".join(reasons))

@@ -1,0 +1,96 @@
+"""`cpms-kg validate` end to end: the fast engine (the default) and the reference give the same report,
+finding by finding with rows and columns, for tables (XLSX, GBK CSV, a CSV over several chunks) and RDF;
+the fast engine's W3C report is the same graph as the reference's."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from cpms_kg.conformance import report as reports
+from cpms_kg.conformance.inputs import read_table
+from cpms_kg.conformance.mapping import auto_map
+from cpms_kg.conformance.pipeline import Options, _records, check_file
+from cpms_kg.conformance.products import product_graph
+from cpms_kg.standards.service import load
+from cpms_kg.store.embedded import EmbeddedStore
+from tests.conftest import BASE, ROOT
+from tests.test_conformance_e2e import write_gbk_csv, write_xlsx
+
+sys.path.insert(0, str(ROOT / "bench"))
+import conformance as bench
+
+
+@pytest.fixture
+def store(store_dir: Path) -> Iterator[EmbeddedStore]:
+    opened = EmbeddedStore(store_dir, base_iri=BASE, query_workers=1)
+    yield opened
+    opened.close()
+
+
+def _located(report: reports.ConformanceReport) -> list[tuple[object, ...]]:
+    return [
+        (i.finding, i.product, i.row, i.column, i.attribute)
+        for i in sorted(report.located, key=lambda i: (i.finding.focus, i.finding.path or "", i.finding.rule,
+                                                      i.finding.value or "", i.finding.severity, i.finding.shape))
+    ]  # fmt: skip
+
+
+def _both(store: EmbeddedStore, path: Path) -> tuple[reports.ConformanceReport, reports.ConformanceReport]:
+    fast = check_file(store, "zj-rolling-bearings", path, Options(firm="acme")).report
+    reference = check_file(store, "zj-rolling-bearings", path, Options(firm="acme", engine="pyshacl")).report
+    return fast, reference
+
+
+def _same(fast: reports.ConformanceReport, reference: reports.ConformanceReport) -> None:
+    assert fast.engine.startswith("fast") and reference.engine == "pyshacl"
+    assert _located(fast) == _located(reference) and fast.located
+    assert (fast.products, fast.conforms, fast.changes) == (reference.products, reference.conforms, reference.changes)
+    fast_summary, reference_summary = reports.summary(fast), reports.summary(reference)
+    fast_summary.pop("engine"), reference_summary.pop("engine")
+    assert fast_summary == reference_summary
+    # N-Triples keeps every value's lexical form (rdflib's Turtle writer shortens decimals: 9999 -> 9999.0).
+    graphs = [rdflib.Graph().parse(data=reports.shacl_report(r, "nt"), format="nt") for r in (fast, reference)]
+    # The Rust validator also states which severities break conformance (SHACL 1.2's sh:conformanceDisallows).
+    graphs[0].remove((None, rdflib.URIRef("http://www.w3.org/ns/shacl#conformanceDisallows"), None))
+    assert isomorphic(*graphs)
+    turtle = rdflib.Graph().parse(data=reports.shacl_report(fast, "turtle"), format="turtle")
+    turtle.remove((None, rdflib.URIRef("http://www.w3.org/ns/shacl#conformanceDisallows"), None))
+    assert len(turtle) == len(graphs[0])
+
+
+def test_tables_give_the_reference_report(store: EmbeddedStore, tmp_path: Path) -> None:
+    for path in (write_xlsx(tmp_path / "p.xlsx"), write_gbk_csv(tmp_path / "p.csv")):
+        _same(*_both(store, path))
+
+
+def test_a_table_over_several_chunks(store: EmbeddedStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cpms_kg.conformance.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "CHUNK", 70)
+    path = tmp_path / "b.csv"
+    expected = bench.generate(400, path)
+    fast, reference = _both(store, path)
+    _same(fast, reference)
+    assert len(fast.located) == expected and fast.products == 400
+
+
+def test_rdf_gives_the_reference_report(store: EmbeddedStore, tmp_path: Path) -> None:
+    table = tmp_path / "b.csv"
+    bench.generate(200, table)
+    standard = load(store, "zj-rolling-bearings")
+    read = read_table(table)
+    records, _changes = _records(read, standard, auto_map(list(read.columns), standard, rows=read.rows).mapping)
+    data = tmp_path / "b.nt"
+    data.write_bytes(
+        ox.serialize(product_graph(records, standard, BASE, "acme").triples, format=ox.RdfFormat.N_TRIPLES)
+    )
+    fast, reference = _both(store, data)
+    _same(fast, reference)
+    assert fast.engine == "fast (shacl)" and fast.products == 200
