@@ -4,6 +4,8 @@ category names, repeated and missing codes), and across chunks."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -97,3 +99,29 @@ def test_a_code_repeated_in_a_later_chunk_is_reported() -> None:
         F.product_frame(whole.slice(2, 2), STANDARD, mapping, source="t.csv", seen=seen)
     assert [(p.line, p.message) for p in caught.value.problems] == [(5, "product code A repeats row 2")]
     assert isinstance(whole, pl.DataFrame) and whole.height == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "polars"),
+    [
+        ("产品编码,内径 d,备注\r\nP1,25,\r\nP2,, a \r\n,,\r\nP3,\"2,5\",\"\"\r\n", True),
+        ("产品编码,内径 d\nP1,25\n\nP2,3\n", False),  # a blank line: the careful reader keeps the numbering
+        ("产品编码, 内径 d\nP1,25\n", False),  # a name with blanks around it
+        ("产品编码,内径 d\nP1,25,extra\n", False),  # a ragged row: the careful reader locates it
+        ("产品编码,内径 d\nP1," + "9" * 40_000 + "\n", False),  # an over-long cell
+        ("产品编码,内径 d\nP1,\"a\nb\"\nP2,1\n", True),  # a quoted line break keeps the record numbering
+    ],
+)
+def test_polars_reads_a_plain_utf8_csv_as_the_careful_reader_does(tmp_path: Path, text: str, polars: bool) -> None:
+    from cpms_kg.conformance.inputs import read_table
+
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8")
+    got = F.csv_frames(path, 2)
+    assert (got is not None) == polars
+    if got is None:
+        return
+    table, frames = got
+    careful = F.table_frame(read_table(path)).filter(~pl.all_horizontal(pl.col(list(table.columns)).is_null()))
+    assert pl.concat(list(frames)).equals(careful)
+    assert table.rows == read_table(path).rows[: len(table.rows)]

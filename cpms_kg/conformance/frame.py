@@ -10,16 +10,18 @@ tests hold it equal to the cell-by-cell path.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
+from cpms_kg.conformance.inputs import MAX_CELL_CHARS, header_names
 from cpms_kg.conformance.mapping import ColumnMapping, resolve_category
 from cpms_kg.conformance.normalise import normalise
 from cpms_kg.conformance.products import Cell, ProductRecord
 from cpms_kg.conformance.report import Change
-from cpms_kg.conformance.table import Table
+from cpms_kg.conformance.table import Row, Table
 from cpms_kg.errors import BadInput, Problem
 from cpms_kg.standards.model import Standard
 
@@ -178,3 +180,51 @@ def records(products: ProductFrame) -> list[ProductRecord]:
         cells: Iterable[Cell] = (Cell(a, row[a], products.columns[a]) for a in attributes if row[a] is not None)
         out.append(ProductRecord(row[ROW], row[CODE], row[CATEGORY], tuple(cells)))
     return out
+
+
+def csv_frames(path: Path, chunk_rows: int) -> tuple[Table, Iterator[pl.DataFrame]] | None:
+    """A UTF-8 CSV read by polars in chunks, as `table_frame` would give them after `iter_tables`; None when
+    the file needs the careful reader (another encoding, blank lines, an odd header, over-long cells, ragged
+    rows), which then reads it and reports any problem at its line and column. The `Table` holds the header
+    and the first rows, for mapping the columns."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        head = data[: data.find(b"\n") if b"\n" in data else len(data)].decode("utf-8").rstrip("\r")
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    # Blank lines count as records for the row numbers the firm sees; polars would skip them.
+    if not head or '"' in head or b"\n\n" in data or b"\n\r\n" in data:
+        return None
+    try:
+        columns = header_names(path, head.split(","))
+    except BadInput:
+        return None  # the careful reader says what is wrong with the header
+    if list(columns) != head.split(","):  # trailing empty names, or names with blanks around them
+        return None
+    scan = pl.scan_csv(
+        path, infer_schema=False, has_header=True, row_index_name=ROW, row_index_offset=2, empty_string_is_null=True
+    ).with_columns(pl.col(ROW).cast(pl.Int64))
+    try:
+        # One pass for what polars' reading does not check: ragged rows (an error) and over-long cells.
+        too_long = scan.select(pl.any_horizontal(pl.col(columns).str.len_chars() > MAX_CELL_CHARS).any()).collect()
+        first = next(iter(scan.head(1000).collect_batches(chunk_size=1000)), None)
+    except pl.exceptions.PolarsError:
+        return None
+    if first is None or too_long.item():
+        return None
+
+    def batches() -> Iterator[pl.DataFrame]:
+        for batch in scan.collect_batches(chunk_size=chunk_rows):
+            # A quoted "" is an empty cell too, as for the careful reader.
+            batch = batch.with_columns(pl.col(columns).replace("", None))
+            yield batch.filter(~pl.all_horizontal(pl.col(columns).is_null()))
+
+    rows = tuple(
+        Row(int(r[ROW]), {c: r[c] for c in columns if r[c]})
+        for r in first.iter_rows(named=True)
+        if any(r[c] for c in columns)
+    )
+    return Table(path.name, columns, rows, ("encoding: UTF-8",)), batches()

@@ -42,8 +42,11 @@ def read_table(path: Path, *, sheet: str | None = None, max_cell_chars: int = MA
     suffix = path.suffix.lower()
     if suffix not in TABLE_EXTENSIONS:
         known = ", ".join(TABLE_EXTENSIONS + RDF_EXTENSIONS)
-        raise _bad(path, f"unsupported file type {suffix or '(none)'!r}; use one of {known}",
-                   f"不支持的文件类型 {suffix or '（无）'!r}，请使用 {known}")
+        raise _bad(
+            path,
+            f"unsupported file type {suffix or '(none)'!r}; use one of {known}",
+            f"不支持的文件类型 {suffix or '（无）'!r}，请使用 {known}",
+        )
     if sheet is not None and suffix not in (".xlsx", ".xlsm"):
         raise _bad(path, "a sheet can only be named for an XLSX workbook", "只有 XLSX 工作簿可以指定工作表")
     data = _read_bytes(path)
@@ -71,8 +74,9 @@ def _read_bytes(path: Path) -> bytes:
 
 def _bad(path: Path, en: str, zh: str, *, line: int | None = None, column: str | None = None) -> BadInput:
     problem = Problem(en, source=path.name, line=line, column=column, message_zh=zh)
-    return BadInput(f"{problem}", f"{path.name}：{zh}" if line is None else f"{path.name} 第 {line} 行：{zh}",
-                    problems=[problem])
+    return BadInput(
+        f"{problem}", f"{path.name}：{zh}" if line is None else f"{path.name} 第 {line} 行：{zh}", problems=[problem]
+    )
 
 
 def _raise_problems(path: Path, problems: list[Problem], more: int) -> None:
@@ -80,10 +84,12 @@ def _raise_problems(path: Path, problems: list[Problem], more: int) -> None:
         return
     extra_en = f" (and {more} more)" if more else ""
     extra_zh = f"（另有 {more} 处）" if more else ""
-    raise BadInput(f"{path.name}: {len(problems) + more} problem(s) in the table, first: {problems[0]}{extra_en}",
-                   f"{path.name}：表格中有 {len(problems) + more} 处问题，第一处：第 {problems[0].line} 行 "
-                   f"{problems[0].message_zh}{extra_zh}",
-                   problems=problems)
+    raise BadInput(
+        f"{path.name}: {len(problems) + more} problem(s) in the table, first: {problems[0]}{extra_en}",
+        f"{path.name}：表格中有 {len(problems) + more} 处问题，第一处：第 {problems[0].line} 行 "
+        f"{problems[0].message_zh}{extra_zh}",
+        problems=problems,
+    )
 
 
 def _letter(index: int) -> str:
@@ -120,44 +126,76 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
 
 def _undecodable(path: Path, data: bytes, offset: int, encoding: str) -> BadInput:
     line = data.count(b"\n", 0, offset) + 1
-    byte = data[offset:offset + 1].hex()
-    return _bad(path, f"undecodable byte 0x{byte} at byte offset {offset} (line {line}); the file is neither UTF-8 "
-                      f"nor GB18030/GBK text (best guess {encoding})",
-                f"第 {line} 行字节偏移 {offset} 处的字节 0x{byte} 无法解码：文件既不是 UTF-8 也不是 GB18030/GBK 文本",
-                line=line)
+    byte = data[offset : offset + 1].hex()
+    return _bad(
+        path,
+        f"undecodable byte 0x{byte} at byte offset {offset} (line {line}); the file is neither UTF-8 "
+        f"nor GB18030/GBK text (best guess {encoding})",
+        f"第 {line} 行字节偏移 {offset} 处的字节 0x{byte} 无法解码：文件既不是 UTF-8 也不是 GB18030/GBK 文本",
+        line=line,
+    )
 
 
 # -- shared table building ---------------------------------------------------------------------------------------------
 
 
-def _header(path: Path, number: int, cells: Sequence[str], max_cell_chars: int,
-            letters: bool = True) -> tuple[str, ...]:
+def _header(
+    path: Path, number: int, cells: Sequence[str], max_cell_chars: int, letters: bool = True
+) -> tuple[str, ...]:
     """Column names from the header row: trimmed, non-empty and unique. Trailing empty header cells are ignored."""
     names = [c.strip() for c in cells]
     while names and not names[-1]:
         names.pop()
     if not names:
-        raise _bad(path, "no header row: the first non-blank row has no column names", "没有表头：第一个非空行没有列名",
-                   line=number)
+        raise _bad(
+            path,
+            "no header row: the first non-blank row has no column names",
+            "没有表头：第一个非空行没有列名",
+            line=number,
+        )
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for index, name in enumerate(names):
         where = _letter(index) if letters else str(index + 1)
         if not name:
-            problems.append(Problem(f"empty column name in the header (column {where})", source=path.name,
-                                    line=number, column=where, message_zh=f"表头中第 {where} 列的列名为空"))
+            problems.append(
+                Problem(
+                    f"empty column name in the header (column {where})",
+                    source=path.name,
+                    line=number,
+                    column=where,
+                    message_zh=f"表头中第 {where} 列的列名为空",
+                )
+            )
         elif len(name) > max_cell_chars:
-            problems.append(Problem(f"column name longer than {max_cell_chars} characters (column {where})",
-                                    source=path.name, line=number, column=where,
-                                    message_zh=f"第 {where} 列的列名超过 {max_cell_chars} 个字符"))
+            problems.append(
+                Problem(
+                    f"column name longer than {max_cell_chars} characters (column {where})",
+                    source=path.name,
+                    line=number,
+                    column=where,
+                    message_zh=f"第 {where} 列的列名超过 {max_cell_chars} 个字符",
+                )
+            )
         elif name in seen:
-            problems.append(Problem(f"duplicate column name {name!r} (columns {seen[name]} and {where})",
-                                    source=path.name, line=number, column=name,
-                                    message_zh=f"列名 {name!r} 重复（第 {seen[name]} 列和第 {where} 列）"))
+            problems.append(
+                Problem(
+                    f"duplicate column name {name!r} (columns {seen[name]} and {where})",
+                    source=path.name,
+                    line=number,
+                    column=name,
+                    message_zh=f"列名 {name!r} 重复（第 {seen[name]} 列和第 {where} 列）",
+                )
+            )
         else:
             seen[name] = where
     _raise_problems(path, problems, 0)
     return tuple(names)
+
+
+def header_names(path: Path, cells: Sequence[str]) -> tuple[str, ...]:
+    """The column names of a header on the file's first line, checked as every reader checks them."""
+    return _header(path, 1, cells, MAX_CELL_CHARS)
 
 
 class _Rows:
@@ -181,18 +219,31 @@ class _Rows:
         extra = [i for i in range(len(self.columns), len(cells)) if cells[i]]
         if extra:
             where = _letter(extra[0]) if self.letters else str(extra[0] + 1)
-            self.problem(Problem(f"row has {len(cells)} cells but the header has {len(self.columns)} columns "
-                                 f"(first extra value in column {where})", source=self.path.name, line=number,
-                                 column=where, message_zh=f"该行有 {len(cells)} 个单元格，但表头只有 "
-                                 f"{len(self.columns)} 列（第 {where} 列有多余的值）"))
+            self.problem(
+                Problem(
+                    f"row has {len(cells)} cells but the header has {len(self.columns)} columns "
+                    f"(first extra value in column {where})",
+                    source=self.path.name,
+                    line=number,
+                    column=where,
+                    message_zh=f"该行有 {len(cells)} 个单元格，但表头只有 "
+                    f"{len(self.columns)} 列（第 {where} 列有多余的值）",
+                )
+            )
         self.add_mapping(number, {name: text for name, text in zip(self.columns, cells, strict=False) if text})
 
     def add_mapping(self, number: int, cells: dict[str, str]) -> None:
         for name, text in cells.items():
             if len(text) > self.max_cell_chars:
-                self.problem(Problem(f"cell has {len(text)} characters, more than the limit of {self.max_cell_chars}",
-                                     source=self.path.name, line=number, column=name,
-                                     message_zh=f"单元格有 {len(text)} 个字符，超过上限 {self.max_cell_chars}"))
+                self.problem(
+                    Problem(
+                        f"cell has {len(text)} characters, more than the limit of {self.max_cell_chars}",
+                        source=self.path.name,
+                        line=number,
+                        column=name,
+                        message_zh=f"单元格有 {len(text)} 个字符，超过上限 {self.max_cell_chars}",
+                    )
+                )
         self.rows.append(Row(number, cells))
 
     def table(self, source: str, notes: Iterable[str]) -> Table:
@@ -282,13 +333,19 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None, max_cell_chars: int) 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
-        raise _bad(path, f"not a readable XLSX workbook ({type(exc).__name__}: {exc})",
-                   "不是可读取的 XLSX 工作簿，请在 Excel 中另存为 .xlsx") from exc
+        raise _bad(
+            path,
+            f"not a readable XLSX workbook ({type(exc).__name__}: {exc})",
+            "不是可读取的 XLSX 工作簿，请在 Excel 中另存为 .xlsx",
+        ) from exc
     try:
         names = list(book.sheetnames)
         if sheet is not None and sheet not in names:
-            raise _bad(path, f"no sheet named {sheet!r}; the workbook has: {', '.join(names)}",
-                       f"没有名为 {sheet!r} 的工作表；工作簿中的工作表：{'、'.join(names)}")
+            raise _bad(
+                path,
+                f"no sheet named {sheet!r}; the workbook has: {', '.join(names)}",
+                f"没有名为 {sheet!r} 的工作表；工作簿中的工作表：{'、'.join(names)}",
+            )
         if not names:
             raise _bad(path, "the workbook has no sheets", "工作簿中没有工作表")
         name = sheet if sheet is not None else names[0]
@@ -297,16 +354,19 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None, max_cell_chars: int) 
         except BadInput:
             raise
         except Exception as exc:
-            raise _bad(path, f"cannot read sheet {name!r} ({type(exc).__name__}: {exc})",
-                       f"无法读取工作表 {name!r}") from exc
+            raise _bad(
+                path, f"cannot read sheet {name!r} ({type(exc).__name__}: {exc})", f"无法读取工作表 {name!r}"
+            ) from exc
     finally:
         book.close()
     notes = [f"sheet: {name}" + ("" if sheet is not None or len(names) == 1 else f" (first of {len(names)})")]
     empty_formulas = _formulas_without_value(data, name, cells)
     if empty_formulas:
         shown = ", ".join(empty_formulas[:5]) + (" ..." if len(empty_formulas) > 5 else "")
-        notes.append(f"{len(empty_formulas)} formula cell(s) have no saved value and were read as empty ({shown}); "
-                     "open and save the file in Excel to store the values")
+        notes.append(
+            f"{len(empty_formulas)} formula cell(s) have no saved value and were read as empty ({shown}); "
+            "open and save the file in Excel to store the values"
+        )
     collected: _Rows | None = None
     for number, texts in cells:
         if collected is None:
@@ -339,8 +399,12 @@ def _formulas_without_value(data: bytes, sheet: str, cells: list[tuple[int, list
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         try:
-            formulas = [(c.row, c.column) for row in book[sheet].iter_rows() for c in row
-                        if isinstance(c.value, str) and c.value.startswith("=")]
+            formulas = [
+                (c.row, c.column)
+                for row in book[sheet].iter_rows()
+                for c in row
+                if isinstance(c.value, str) and c.value.startswith("=")
+            ]
         finally:
             book.close()
     except Exception:
@@ -376,16 +440,23 @@ def _read_json(path: Path, data: bytes, max_cell_chars: int) -> Table:
         # Numbers are kept as their literal text (25.0 stays "25.0", 007 cannot occur in JSON) rather than as floats.
         doc = json.loads(text, parse_float=str, parse_int=str, parse_constant=str, object_pairs_hook=_no_duplicates)
     except _DuplicateKey as exc:
-        raise _bad(path, f"an object repeats the key {exc.args[0]!r}", f"对象中的键 {exc.args[0]!r} 重复",
-                   column=str(exc.args[0])) from exc
+        raise _bad(
+            path,
+            f"an object repeats the key {exc.args[0]!r}",
+            f"对象中的键 {exc.args[0]!r} 重复",
+            column=str(exc.args[0]),
+        ) from exc
     except json.JSONDecodeError as exc:
-        raise _bad(path, f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
-                   f"不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列 {exc.msg}", line=exc.lineno) from exc
+        raise _bad(
+            path,
+            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+            f"不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列 {exc.msg}",
+            line=exc.lineno,
+        ) from exc
     except RecursionError as exc:
         raise _bad(path, "JSON nested too deeply", "JSON 嵌套层数过多") from exc
     if not isinstance(doc, list):
-        raise _bad(path, f"expected a JSON array of objects, found {type(doc).__name__}",
-                   "应为由对象组成的 JSON 数组")
+        raise _bad(path, f"expected a JSON array of objects, found {type(doc).__name__}", "应为由对象组成的 JSON 数组")
     columns: dict[str, None] = {}  # first appearance order, so columns read left to right as the firm wrote them
     for element in doc:
         if isinstance(element, dict):
@@ -398,16 +469,28 @@ def _read_json(path: Path, data: bytes, max_cell_chars: int) -> Table:
     for number, element in enumerate(doc, start=1):
         if not isinstance(element, dict):
             en, zh = _json_kind(element)
-            collected.problem(Problem(f"element {number} is {en}, not an object", source=path.name, line=number,
-                                      message_zh=f"第 {number} 个元素是{zh}，不是对象"))
+            collected.problem(
+                Problem(
+                    f"element {number} is {en}, not an object",
+                    source=path.name,
+                    line=number,
+                    message_zh=f"第 {number} 个元素是{zh}，不是对象",
+                )
+            )
             continue
         cells: dict[str, str] = {}
         for key, value in element.items():
             if isinstance(value, dict | list):
                 en, zh = _json_kind(value)
-                collected.problem(Problem(f"element {number}, key {key!r}: nested {en} where a single value is "
-                                          "expected", source=path.name, line=number, column=key,
-                                          message_zh=f"第 {number} 个元素的键 {key!r}：应为单个值，却是嵌套的{zh}"))
+                collected.problem(
+                    Problem(
+                        f"element {number}, key {key!r}: nested {en} where a single value is expected",
+                        source=path.name,
+                        line=number,
+                        column=key,
+                        message_zh=f"第 {number} 个元素的键 {key!r}：应为单个值，却是嵌套的{zh}",
+                    )
+                )
             elif isinstance(value, bool):
                 cells[key] = "true" if value else "false"
             elif value is not None and value != "":

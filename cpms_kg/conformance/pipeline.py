@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from cpms_kg.conformance.engine import EngineResult
 from cpms_kg.conformance.engine import engine as make_engine
 from cpms_kg.conformance.fast import CHUNK, FastEngine, Unsupported
-from cpms_kg.conformance.frame import product_frame, single_columns, table_frame
+from cpms_kg.conformance.frame import csv_frames, product_frame, single_columns, table_frame
 from cpms_kg.conformance.inputs import is_rdf, iter_tables, read_table
 from cpms_kg.conformance.mapping import ColumnMapping, auto_map, load_mapping, resolve_category
 from cpms_kg.conformance.normalise import Normalised, normalise
@@ -219,8 +219,13 @@ def _check_table_fast(
     step: Callable[[str, float], None],
 ) -> Outcome:
     """The table in chunks: columnar normalisation, vectorised checks; no RDF unless the upload is committed."""
-    chunks = iter_tables(path, sheet=options.sheet, chunk_rows=CHUNK)
-    first = next(chunks)
+    fast_csv = csv_frames(path, CHUNK) if path.suffix.lower() == ".csv" else None
+    if fast_csv is not None:
+        first, tables = fast_csv
+    else:
+        chunks = iter_tables(path, sheet=options.sheet, chunk_rows=CHUNK)
+        first = next(chunks)
+        tables = (table_frame(t) for t in itertools.chain([first], chunks))
     mapping, unmapped = _map(first, standard, options)
     base = store.base_iri
 
@@ -238,8 +243,8 @@ def _check_table_fast(
         seen: dict[str, int] = {}
 
         def frames() -> Iterator[pl.DataFrame]:
-            for table in itertools.chain([first], chunks):
-                products = product_frame(table_frame(table), standard, mapping, source=first.source, seen=seen)
+            for table in tables:
+                products = product_frame(table, standard, mapping, source=first.source, seen=seen)
                 changes.extend(products.changes)
                 yield products.frame
 
