@@ -46,7 +46,7 @@ def validate(
             f"--format must be one of {', '.join(FORMATS)}", message_zh=f"--format 须为 {'、'.join(FORMATS)} 之一"
         )
     options = Options(firm=firm, category=category, mapping=mapping, sheet=sheet, engine=engine, trusted=True)
-    outcomes = [check_file(opened, standard, path, options) for path in data]
+    outcomes = [check_file(opened, standard, path, options, _Steps(path.name)) for path in data]
     if commit:
         from cpms_kg.conformance.datasets import commit as store_products
         from cpms_kg.standards.service import load
@@ -94,3 +94,19 @@ def _write(path: Path, result: object) -> None:
         path.write_bytes(reports.findings_xlsx(result))
     else:
         path.write_bytes(reports.findings_csv(result))
+
+
+class _Steps:
+    """Progress on stderr: one updating line on a terminal, a line per step otherwise (logs, CI)."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.last = name, ""
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, phase: str, fraction: float) -> None:
+        if phase == self.last:
+            return
+        self.last = phase
+        end = "\r" if self.tty and fraction < 1 else "\n"
+        sys.stderr.write(f"{self.name}: {phase} {fraction:4.0%}{end}")
+        sys.stderr.flush()

@@ -4,6 +4,7 @@ the fast engine's W3C report is the same graph as the reference's."""
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,3 +95,18 @@ def test_rdf_gives_the_reference_report(store: EmbeddedStore, tmp_path: Path) ->
     fast, reference = _both(store, data)
     _same(fast, reference)
     assert fast.engine == "fast (shacl)" and fast.products == 200
+
+
+def test_the_command_line_shows_progress_chunk_by_chunk(store_dir: Path, tmp_path: Path) -> None:
+    from tests.conftest import cli
+
+    path = tmp_path / "big.csv"
+    expected = bench.generate(120_000, path)
+    result = cli(
+        "validate", str(path), "--standard", "zj-rolling-bearings", "--format", "json", "--store", str(store_dir)
+    )
+    assert result.returncode == 1, result.stderr
+    steps = [line for line in result.stderr.splitlines() if line.startswith("big.csv: validating (")]
+    assert len(steps) >= 2 and "(100000 rows)" in steps[0] and "(120000 rows)" in steps[-1], result.stderr
+    summary = json.loads(result.stdout)
+    assert sum(summary["counts"]["by_severity"].values()) == expected and summary["products"] == 120_000
