@@ -73,7 +73,8 @@ def validate(
         elif format == "json":
             sys.stdout.write(json.dumps(reports.summary(result), ensure_ascii=False, indent=2) + "\n")
         elif format == "ttl":
-            sys.stdout.write(reports.shacl_report(result, "turtle").decode())
+            sys.stdout.flush()
+            reports.write_shacl_report(result, "turtle", sys.stdout.buffer)
         else:
             sys.stdout.write(reports.findings_csv(result).decode("utf-8-sig"))
         if report is not None:
@@ -89,7 +90,8 @@ def _write(path: Path, result: object) -> None:
     if suffix == ".json":
         path.write_text(json.dumps(reports.summary(result), ensure_ascii=False, indent=2), encoding="utf-8")
     elif suffix in (".ttl", ".jsonld"):
-        path.write_bytes(reports.shacl_report(result, "turtle" if suffix == ".ttl" else "json-ld"))
+        with path.open("wb") as out:
+            reports.write_shacl_report(result, "turtle" if suffix == ".ttl" else "json-ld", out)
     elif suffix == ".xlsx":
         path.write_bytes(reports.findings_xlsx(result))
     else:

@@ -4,6 +4,7 @@ the fast engine's W3C report is the same graph as the reference's."""
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Iterator
@@ -61,6 +62,10 @@ def _same(fast: reports.ConformanceReport, reference: reports.ConformanceReport)
     # The Rust validator also states which severities break conformance (SHACL 1.2's sh:conformanceDisallows).
     graphs[0].remove((None, rdflib.URIRef("http://www.w3.org/ns/shacl#conformanceDisallows"), None))
     assert isomorphic(*graphs)
+    for report in (fast, reference):
+        streamed = io.BytesIO()
+        reports.write_shacl_report(report, "turtle", streamed)
+        assert streamed.getvalue() == reports.shacl_report(report, "turtle")
     turtle = rdflib.Graph().parse(data=reports.shacl_report(fast, "turtle"), format="turtle")
     turtle.remove((None, rdflib.URIRef("http://www.w3.org/ns/shacl#conformanceDisallows"), None))
     assert len(turtle) == len(graphs[0])

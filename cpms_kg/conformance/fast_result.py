@@ -6,6 +6,7 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import BinaryIO
 
 import polars as pl
 
@@ -66,16 +67,21 @@ class FastResult:
         """The `EngineResult`, with the W3C report built from the findings (or pySHACL's, after a fallback)."""
         if self.reference is not None:
             return self.reference
-        return EngineResult(self.conforms, self.findings, LazyReport(self._write))
+        return EngineResult(self.conforms, self.findings, LazyReport(self._write, self._stream))
 
     def _write(self, fmt: str) -> str | None:
-        """The W3C report streamed from the findings frame (Turtle or N-Triples), no rdflib graph built."""
+        """The W3C report from the findings frame (Turtle or N-Triples), no rdflib graph built."""
+        out = io.BytesIO()
+        if self._stream(fmt, out):
+            return out.getvalue().decode("utf-8")
+        return report_graph(self.findings, self.conforms, self.datatypes).serialize(format=fmt)
+
+    def _stream(self, fmt: str, out: BinaryIO) -> bool:
         kind = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt"}.get(fmt)
         if kind is None:
-            return report_graph(self.findings, self.conforms, self.datatypes).serialize(format=fmt)
-        out = io.BytesIO()
+            return False
         write_report(out, self.frame, self.conforms, kind)
-        return out.getvalue().decode("utf-8")
+        return True
 
 
 def reference_frame(

@@ -8,7 +8,7 @@ engine's findings frame), and any other use parses its N-Triples once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, BinaryIO
 
 import rdflib
 
@@ -16,10 +16,19 @@ Writer = Callable[[str], str | None]
 """The report in an rdflib format name ("turtle", "nt", ...), or None when the producer cannot write it."""
 
 
+Streamer = Callable[[str, BinaryIO], bool]
+"""Writes the report in that format to a binary file and returns True, or returns False when it cannot."""
+
+
 class LazyReport(rdflib.Graph):
-    def __init__(self, write: Writer) -> None:
+    def __init__(self, write: Writer, stream: Streamer | None = None) -> None:
         self._source: Writer | None = write
+        self._stream = stream
         super().__init__()
+
+    def stream(self, format: str, out: BinaryIO) -> bool:
+        """Writes the report to `out` without holding it whole, when the producer can; False otherwise."""
+        return self._source is not None and self._stream is not None and self._stream(format, out)
 
     @property
     def _Graph__store(self) -> Any:  # Graph's private store: every graph operation goes through it

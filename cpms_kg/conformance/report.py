@@ -8,9 +8,10 @@ import csv
 import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from cpms_kg.conformance.engine import EngineResult, Finding
+from cpms_kg.conformance.lazy_report import LazyReport
 
 EXAMPLES = 5
 """Examples kept per rule in the summary."""
@@ -193,6 +194,14 @@ def findings_xlsx(report: ConformanceReport) -> bytes:
 def shacl_report(report: ConformanceReport, fmt: str) -> bytes:
     """The W3C SHACL validation report: fmt is "turtle" or "json-ld"."""
     return report.result.report.serialize(format=fmt).encode()
+
+
+def write_shacl_report(report: ConformanceReport, fmt: str, out: BinaryIO) -> None:
+    """`shacl_report` written to a binary file, streamed when the engine can (the fast engine's findings frame)."""
+    graph = report.result.report
+    if isinstance(graph, LazyReport) and graph.stream(fmt, out):
+        return
+    out.write(shacl_report(report, fmt))
 
 
 def text(report: ConformanceReport) -> str:
