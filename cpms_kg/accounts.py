@@ -18,7 +18,7 @@ from urllib.parse import unquote
 import pyoxigraph as ox
 
 from cpms_kg.errors import BadInput, NotFound, UsageError
-from cpms_kg.iris import graph_path, segment
+from cpms_kg.iris import firm_iri, graph_path, last_segment, segment
 from cpms_kg.namespaces import CPMS, DCTERMS, RDF
 from cpms_kg.store.base import PROTECTED_WRITES, LoadSource, Store
 
@@ -116,7 +116,7 @@ def add_user(store: Store, name: str, roles: list[Role], *, firm: str | None = N
     triples += [ox.Triple(node, ox.NamedNode(_C + "hasRole"), ox.NamedNode(r.iri)) for r in roles]
     if firm:
         triples.append(
-            ox.Triple(node, ox.NamedNode(_C + "accountFirm"), ox.NamedNode(f"{store.base_iri}firm/{segment(firm)}"))
+            ox.Triple(node, ox.NamedNode(_C + "accountFirm"), ox.NamedNode(firm_iri(store.base_iri, firm)))
         )
     _add(store, triples)
     return User(name, frozenset(roles), firm)
@@ -177,4 +177,4 @@ def authenticate(store: Store, token: str, *, admin_token: str | None) -> User |
     accounts = record.get(_C + "tokenOf", [])
     if not stored or not accounts or not hmac.compare_digest(str(stored[0].value), _hash(secret)):  # type: ignore[union-attr]
         return None
-    return find_user(store, unquote(str(accounts[0].value).rsplit("/", 1)[-1]))  # type: ignore[union-attr]
+    return find_user(store, last_segment(str(accounts[0].value)))  # type: ignore[union-attr]

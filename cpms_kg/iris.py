@@ -6,7 +6,7 @@ correctly under any CPMS_KG_BASE_IRI.
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 
 def segment(value: str) -> str:
@@ -32,6 +32,16 @@ def correspondence_path(source: str, target: str) -> str:
 
 def association_path(source: str, target: str, source_code: str, target_code: str) -> str:
     return f"{correspondence_path(source, target)}/{segment(source_code)}-{segment(target_code)}"
+
+
+def firm_iri(base_iri: str, firm: str) -> str:
+    """A firm: pilot firm, expert's affiliation, account's firm, data publisher and registrant."""
+    return f"{base_iri}firm/{segment(firm)}"
+
+
+def last_segment(iri: str) -> str:
+    """The id an IRI was minted from (`{base}firm/acme` -> acme)."""
+    return unquote(iri.rsplit("/", 1)[-1])
 
 
 def graph_path(*parts: str) -> str:

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from cpms_kg.accounts import Role, User
 from cpms_kg.conformance.pipeline import Outcome
 from cpms_kg.errors import BadInput, Forbidden, NotFound
-from cpms_kg.iris import graph_path, segment
+from cpms_kg.iris import firm_iri, graph_path, segment
 from cpms_kg.namespaces import CPMS, DCAT, DCTERMS, RDF, RDFS, XSD
 from cpms_kg.standards.model import Standard, version_path
 from cpms_kg.store.base import LoadSource, Store
@@ -64,10 +64,6 @@ def catalogue_graph(base: str, firm: str, dataset: str) -> str:
 
 def dataset_iri(base: str, firm: str, dataset: str) -> str:
     return f"{base}dataset/{segment(firm)}/{segment(dataset)}"
-
-
-def firm_iri(base: str, firm: str) -> str:
-    return f"{base}firm/{segment(firm)}"
 
 
 def _now() -> ox.Literal:

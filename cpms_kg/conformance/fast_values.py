@@ -67,6 +67,7 @@ def range_ok(lit: rdflib.Literal, bound: rdflib.Literal, kind: str) -> bool:
     try:
         cmp = compare_literal(lit, bound)
     except (TypeError, NotImplementedError):
+        # pySHACL's compare_literal raises these for values it cannot order; it reports a violation then.
         return False
     return {"minInclusive": cmp >= 0, "minExclusive": cmp > 0, "maxInclusive": cmp <= 0, "maxExclusive": cmp < 0}[kind]
 

@@ -12,12 +12,11 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import unquote
 
 import pyoxigraph as ox
 
 from cpms_kg.accounts import Role, User, account_iri
-from cpms_kg.iris import graph_path
+from cpms_kg.iris import graph_path, last_segment
 from cpms_kg.namespaces import CPMS, PROV, RDF, RDFS, XSD
 from cpms_kg.store.base import PROTECTED_WRITES, LoadSource, Store
 from cpms_kg.terms import value
@@ -109,7 +108,7 @@ def records(store: Store, *, action: str | None = None, account: str | None = No
     out = [
         AuditRecord(
             value(row["r"]),
-            unquote(value(row["account"]).rsplit("/", 1)[-1]),
+            last_segment(value(row["account"])),
             by_iri.get(value(row["role"]), value(row["role"])),
             value(row["action"]),
             value(row["target"]),

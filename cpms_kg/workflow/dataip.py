@@ -41,7 +41,7 @@ import pyoxigraph as ox
 from cpms_kg.accounts import User
 from cpms_kg.conformance import datasets
 from cpms_kg.errors import BadInput, CpmsError, NotFound
-from cpms_kg.iris import graph_path, segment
+from cpms_kg.iris import firm_iri, graph_path, segment
 from cpms_kg.namespaces import CPMS, DCTERMS, ORG, RDF, RDFS
 from cpms_kg.rdfio import iter_quads, source_from_path
 from cpms_kg.store.base import LoadSource, Store
@@ -156,7 +156,7 @@ def _record(
     base: str, number: str, firm: str, dataset: str, authority: str, when: date, digest: str, licence: str
 ) -> list[ox.Triple]:
     node = n(registration_iri(base, number))
-    firm_node = n(datasets.firm_iri(base, firm))
+    firm_node = n(firm_iri(base, firm))
     target = n(datasets.dataset_iri(base, firm, dataset))
     body = n(node.value + "/authority")
     policy = n(node.value + "/licence")

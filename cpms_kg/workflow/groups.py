@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from cpms_kg.accounts import Role, account_iri, find_user
 from cpms_kg.errors import Conflict, NotFound, RuleBreach, UsageError
-from cpms_kg.iris import graph_path, segment
+from cpms_kg.iris import firm_iri, graph_path, last_segment, segment
 from cpms_kg.namespaces import CPMS, DCTERMS, ORG, RDF, RDFS
 from cpms_kg.standards.model import Text
 from cpms_kg.store.base import Store
@@ -76,10 +76,6 @@ def expert_iri(base: str, account: str) -> str:
     return f"{base}expert/{segment(account)}"
 
 
-def firm_iri(base: str, firm: str) -> str:
-    return f"{base}firm/{segment(firm)}"
-
-
 def _fraction(text: str, what: str) -> Fraction:
     try:
         value = Fraction(text)
@@ -135,16 +131,16 @@ def load(store: Store, group_id: str) -> Group:
     labels = {getattr(o, "language", ""): str(getattr(o, "value", "")) for o in data[node][str(RDFS.label)]}
     members = []
     for expert in data.subjects(str(ORG.memberOf), node):
-        account = records.last_segment(data.first(expert, _C + "account") or "")
-        firm = records.last_segment(data.first(expert, _C + "affiliation") or "")
+        account = last_segment(data.first(expert, _C + "account") or "")
+        firm = last_segment(data.first(expert, _C + "affiliation") or "")
         members.append(Member(account, firm))
     lead = next(s for s in data.subjects(str(ORG.headOf), node))
     return Group(
         id=group_id,
         name=Text(labels.get("zh", ""), labels.get("en", "")),
-        standard_id=records.last_segment(data.first(node, _C + "draftsStandard") or ""),
+        standard_id=last_segment(data.first(node, _C + "draftsStandard") or ""),
         version=data.first(node, _C + "draftsVersion") or "",
-        lead=records.last_segment(data.first(lead, _C + "account") or ""),
+        lead=last_segment(data.first(lead, _C + "account") or ""),
         members=tuple(sorted(members, key=lambda m: m.account)),
         phase=Phase(data.first(node, _C + "phase")),
         quorum=Fraction(data.first(node, _C + "quorum") or "2/3"),

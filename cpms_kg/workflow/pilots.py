@@ -33,9 +33,8 @@ from urllib.parse import unquote
 
 import pyoxigraph as ox
 
-from cpms_kg.conformance.datasets import firm_iri
 from cpms_kg.errors import Conflict, NotFound, Problem, RuleBreach
-from cpms_kg.iris import concept_path, graph_path, segment
+from cpms_kg.iris import concept_path, firm_iri, graph_path, last_segment, segment
 from cpms_kg.namespaces import CPMS, DCTERMS, PROV, RDF, RDFS, SKOS
 from cpms_kg.standards.model import standard_path
 from cpms_kg.standards.quality import context
@@ -154,10 +153,6 @@ def industry_iri(base: str, industry: str) -> str:
         return industry
     scheme, _, code = industry.partition(":")
     return base + concept_path(scheme, code)
-
-
-def _last(iri: str) -> str:
-    return unquote(iri.rsplit("/", 1)[-1])
 
 
 def start_time(day: date) -> ox.Literal:
@@ -326,7 +321,7 @@ def parse(base: str, pilot_id: str, triples: list[ox.Triple]) -> Pilot:
         if n(_C + "ApplicationScenario") not in s.get(str(RDF.type), []):
             continue
         labels = {o.language: o.value for o in s.get(str(SKOS.prefLabel), []) if isinstance(o, ox.Literal)}
-        firms = tuple(sorted(_last(value(f)) for f in s.get(_C + "scenarioFirm", [])))
+        firms = tuple(sorted(last_segment(value(f)) for f in s.get(_C + "scenarioFirm", [])))
         scenarios.append(
             Scenario(first(s, str(DCTERMS.identifier)), s_iri, Names(labels.get("zh", ""), labels.get("en", "")), firms)
         )
@@ -340,9 +335,9 @@ def parse(base: str, pilot_id: str, triples: list[ox.Triple]) -> Pilot:
         mountain_or_island=first(r, _C + "mountainOrIslandCounty") == "true",
         start=date.fromisoformat(first(r, str(PROV.startedAtTime))[:10]),
         end=date.fromisoformat(first(r, str(PROV.endedAtTime))[:10]),
-        expert_group=_last(first(r, _C + "expertGroup")),
-        standard=_last(first(r, _C + "pilotStandard")),
-        firms=tuple(sorted(_last(value(f)) for f in r.get(_C + "pilotFirm", []))),
+        expert_group=last_segment(first(r, _C + "expertGroup")),
+        standard=last_segment(first(r, _C + "pilotStandard")),
+        firms=tuple(sorted(last_segment(value(f)) for f in r.get(_C + "pilotFirm", []))),
         scenarios=tuple(scenarios),
     )
 

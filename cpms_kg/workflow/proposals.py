@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cpms_kg.errors import BadInput, Conflict, Forbidden, NotFound
-from cpms_kg.iris import graph_path, segment
+from cpms_kg.iris import graph_path, last_segment, segment
 from cpms_kg.namespaces import DCTERMS, PROV, RDF
 from cpms_kg.rdfio import iter_quads, source_from_path
 from cpms_kg.standards.model import Standard, Status
@@ -68,7 +68,7 @@ def read_upload(path: Path, base: str) -> Standard:
             f"{path.name}: expected exactly one cpms:StandardVersion under {prefix}ID/VERSION",
             message_zh=f"{path.name}：应恰好包含一个位于 {prefix}ID/VERSION 下的 cpms:StandardVersion",
         )
-    standard_id, version = (records.last_segment(p) for p in versions[0][len(prefix) :].split("/"))
+    standard_id, version = (last_segment(p) for p in versions[0][len(prefix) :].split("/"))
     return from_quads(triples, base, standard_id, version)
 
 

@@ -7,7 +7,6 @@ objects and written whole or appended, each write one graph operation.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import unquote
 
 import pyoxigraph as ox
 
@@ -29,11 +28,6 @@ class Records(dict[str, dict[str, list[Term]]]):
 
     def subjects(self, predicate: str, obj: str) -> list[str]:
         return sorted(s for s, props in self.items() if any(value(o) == obj for o in props.get(predicate, [])))
-
-
-def last_segment(iri: str) -> str:
-    """The id an IRI was minted from (`{base}firm/acme` -> acme)."""
-    return unquote(iri.rsplit("/", 1)[-1])
 
 
 def read(store: Store, graph: str) -> Records:

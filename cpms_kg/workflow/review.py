@@ -20,7 +20,7 @@ from math import ceil
 import pyoxigraph as ox
 
 from cpms_kg.errors import BadInput, Forbidden, NotFound, Problem, RuleBreach
-from cpms_kg.iris import graph_path, segment
+from cpms_kg.iris import graph_path, last_segment, segment
 from cpms_kg.namespaces import DCTERMS, PROV, QUDT, RDF, RDFS, SKOS
 from cpms_kg.standards import service
 from cpms_kg.standards.model import Standard, StandardInfo, Status
@@ -112,7 +112,7 @@ def _resolutions(store: Store, group: Group) -> list[tuple[ItemKind, str, Resolu
             field=data.first(node, C + "conflictField") or "",
             value=data.first(node, C + "chosenValue") or "",
             reason=data.first(node, C + "resolutionReason") or "",
-            by=records.last_segment(data.first(node, str(PROV.wasAssociatedWith)) or ""),
+            by=last_segment(data.first(node, str(PROV.wasAssociatedWith)) or ""),
         )
         found.append((kind, data.first(node, C + "itemKey") or "", resolution))
     return found
