@@ -174,3 +174,26 @@ def test_updates_with_dataset_clauses_and_relative_iris(store: Store) -> None:
     store.update(f"INSERT DATA {{ GRAPH <{EX}b> {{ <{EX}s> <{EX}p> <rel> }} }}")
     assert store.ask(f"ASK {{ <{EX}s> <{EX}p> <{BASE}rel> }}")
     assert store.ask("ASK { <http://example.org/s> <http://example.org/p> <rel> }")
+
+
+def test_every_write_bumps_the_generation_and_reads_do_not(store: Store) -> None:
+    graph = EX + "gen"
+    seen = [store.generation]
+
+    def bumped() -> None:
+        assert store.generation > seen[-1]
+        seen.append(store.generation)
+
+    store.load([_ttl(f"<{EX}a> <{EX}p> 1 .", graph=graph)])
+    bumped()
+    store.select("SELECT * WHERE { ?s ?p ?o }")
+    store.ask("ASK {}")
+    assert store.generation == seen[-1]
+    store.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <{EX}a> <{EX}p> 2 }} }}")
+    bumped()
+    store.replace_graph(graph, _ttl(f"<{EX}a> <{EX}p> 3 ."))
+    bumped()
+    store.add_to_graph(graph, _ttl(f"<{EX}a> <{EX}p> 4 ."))
+    bumped()
+    store.drop_graph(graph)
+    bumped()

@@ -132,6 +132,9 @@ class Store(ABC):
     reads, never a caller's query) sees every graph, private ones included."""
 
     base_iri: str
+    generation: int = 0
+    """Bumped by every write through this object: caches derived from the store (search index, VoID) key on it.
+    Writes made by other clients of a remote store are not seen."""
 
     @abstractmethod
     def select(self, query: str, *, dataset: Dataset | None = None, trusted: bool = False) -> Solutions: ...

@@ -51,7 +51,7 @@ class EmbeddedStore(Store):
         self._workers = query_workers
         self._pool: QueryPool | None = None
         self._pool_lock = threading.Lock()
-        self._generation = 0
+        self.generation = 0
         self._graphs: list[str] | None = None
         self._public: list[str] | None = None
         # Checkpoints for the query workers live beside the store (hard links need the same disk).
@@ -134,11 +134,11 @@ class EmbeddedStore(Store):
         """A checkpoint of the store as of the last write (made on the first query after it), held
         for the job: a checkpoint is deleted only when no job holds it and a newer one exists."""
         with self._pool_lock:
-            if self._snapshot is None or self._snapshot[0] != self._generation:
+            if self._snapshot is None or self._snapshot[0] != self.generation:
                 self._snapshots_dir.mkdir(parents=True, exist_ok=True)
-                target = self._snapshots_dir / f"{self._generation}-{uuid.uuid4().hex[:8]}"
+                target = self._snapshots_dir / f"{self.generation}-{uuid.uuid4().hex[:8]}"
                 self._store.backup(str(target))
-                self._snapshot = (self._generation, str(target))
+                self._snapshot = (self.generation, str(target))
             path = self._snapshot[1]
             self._snapshot_users[path] = self._snapshot_users.get(path, 0) + 1
             return path
@@ -154,7 +154,7 @@ class EmbeddedStore(Store):
 
     # -- writes --------------------------------------------------------------------------------
     def _changed(self) -> None:
-        self._generation += 1
+        self.generation += 1
         self._graphs = None
         self._public = None
 

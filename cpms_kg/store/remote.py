@@ -149,6 +149,7 @@ class RemoteStore(Store):
 
     # -- writes ----------------------------------------------------------------------------
     def _changed(self) -> None:
+        self.generation += 1
         self._graphs = None
 
     def update(self, update: str, *, dataset: Dataset | None = None) -> None:
