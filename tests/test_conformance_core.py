@@ -90,3 +90,35 @@ def test_many_identical_findings_are_summarised_by_rule() -> None:
     assert pattern["count"] == 120 and len(pattern["examples"]) == EXAMPLES
     rows = [r for r in findings_rows(report) if r[4] == "designation/pattern"]
     assert len(rows) == TABLE_LIMIT + 1 and "70 more" in rows[-1][8] and "另有 70 条" in rows[-1][7]
+
+
+def test_summary_from_the_findings_frame_counts_as_the_findings_one_by_one() -> None:
+    """The summary is computed from the frame; it must say what counting the located findings says, in order."""
+    from collections import Counter
+
+    from cpms_kg.conformance.report import EXAMPLES
+
+    records = [
+        ProductRecord(n + 2, f"P-{n % 7}{n}", "B11", (Cell("designation", "bad!" if n % 3 else "6205", "型号"),))
+        for n in range(40)
+    ]
+    graph = product_graph(records, STANDARD, BASE, "firm-1")
+    result = PyshaclEngine().validate(graph.triples, compile_shapes(STANDARD, BASE))
+    report = ConformanceReport(STANDARD.key, "p.csv", "pyshacl", 40, result, locate(result, graph.origins))
+    located = report.located
+    assert len({i.finding.rule for i in located}) > 1 and len({i.finding.severity for i in located}) > 1
+    data = summary(report)
+    counts = data["counts"]
+    assert list(counts["by_severity"].items()) == list(Counter(i.finding.severity for i in located).items())
+    assert list(counts["by_attribute"].items()) == list(Counter(i.attribute or "" for i in located).items())
+    assert list(counts["by_rule"].items()) == sorted(Counter(i.finding.rule for i in located).items())
+    per_product: dict[str, Counter[str]] = {}
+    for i in located:
+        per_product.setdefault(i.product, Counter())[i.finding.severity] += 1
+    assert list(data["per_product"].items()) == [(p, dict(c)) for p, c in sorted(per_product.items())]
+    for rule in data["rules"]:
+        mine = [i for i in located if i.finding.rule == rule["rule"]]
+        assert rule["count"] == len(mine) and rule["severity"] == mine[0].finding.severity
+        assert rule["examples"] == [
+            {"row": i.row, "column": i.column, "product": i.product, "value": i.finding.value} for i in mine[:EXAMPLES]
+        ]

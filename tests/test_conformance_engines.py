@@ -20,6 +20,7 @@ from cpms_kg.conformance.inputs import read_table
 from cpms_kg.conformance.mapping import auto_map
 from cpms_kg.conformance.pipeline import Options, _records, check_file
 from cpms_kg.conformance.products import product_graph
+from cpms_kg.errors import BadInput
 from cpms_kg.standards.service import load
 from cpms_kg.store.embedded import EmbeddedStore
 from tests.conftest import BASE, ROOT
@@ -85,6 +86,39 @@ def test_a_table_over_several_chunks(store: EmbeddedStore, tmp_path: Path, monke
     fast, reference = _both(store, path)
     _same(fast, reference)
     assert len(fast.located) == expected and fast.products == 400
+
+
+@pytest.mark.parametrize(
+    ("tail", "problem"),
+    [
+        ("P-late,RB010101,extra," + "," * 20 + "x\n", "cells but the header has"),  # ragged, far on
+        ("P-late,RB010101," + "9" * 12_000 + "\n", "characters, more than the limit"),
+    ],
+)
+def test_a_late_problem_in_a_plain_csv_is_located_by_the_careful_reader(
+    store: EmbeddedStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tail: str, problem: str
+) -> None:
+    import cpms_kg.conformance.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "CHUNK", 5_000)
+    path = tmp_path / "late.csv"
+    bench.generate(20_000, path)  # far enough for polars to read the first rows without meeting the problem
+    with path.open("a", encoding="utf-8") as out:
+        out.write(tail)
+    for engine in ("fast", "pyshacl"):
+        with pytest.raises(BadInput) as caught:
+            check_file(store, bench.STANDARD, path, Options(firm="f", engine=engine, trusted=True))
+        assert [(p.line, problem in p.message) for p in caught.value.problems] == [(20_002, True)]
+
+
+def test_a_plain_csv_with_gbk_bytes_after_the_first_rows(store: EmbeddedStore, tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    bench.generate(1_200, path)
+    text = path.read_text(encoding="utf-8").replace("P00001100", "P00001100甲", 1)
+    path.write_bytes(text.encode("gbk"))  # an ASCII header: only the rows further on show the encoding
+    fast, reference = _both(store, path)
+    _same(fast, reference)
+    assert fast.products == 1_200  # the row with GBK bytes included; without the re-read polars fails
 
 
 def test_rdf_gives_the_reference_report(store: EmbeddedStore, tmp_path: Path) -> None:

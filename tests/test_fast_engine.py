@@ -32,7 +32,8 @@ from cpms_kg.conformance.fast_regex import matches, rust_pattern
 from cpms_kg.conformance.fast_report import report_graph, write_ntriples, write_report
 from cpms_kg.conformance.fast_rules import Unsupported, compile_plan
 from cpms_kg.conformance.fast_values import Literals, own_datatype_ok, rdf_literal, values_frame
-from cpms_kg.conformance.frame import product_frame, table_frame
+from cpms_kg.conformance.findings_frame import FrameFindings
+from cpms_kg.conformance.frame import SeenCodes, product_frame, table_frame
 from cpms_kg.conformance.frame import records as frame_records_of
 from cpms_kg.conformance.mapping import auto_map
 from cpms_kg.conformance.products import Cell, ProductRecord, product_graph
@@ -81,9 +82,13 @@ def report_results(graph: rdflib.Graph) -> Counter[tuple[Any, ...]]:
     return out
 
 
-def where(result: EngineResult, origins: dict[Any, Any]) -> list[Any]:
-    """The findings as `report.locate` places them: product, source row and column."""
-    return sorted((full(i.finding), i.product, i.row or 0, i.column or "") for i in locate(result, origins))
+def where(located: pl.DataFrame) -> list[Any]:
+    """Located findings (as reports read them): the finding, its product, source row and column."""
+    places = zip(*(located.get_column(c).to_list() for c in ("product", "row", "column")), strict=True)
+    return sorted(
+        (full(f), product, row or 0, column or "")
+        for f, (product, row, column) in zip(FrameFindings(located), places, strict=True)
+    )
 
 
 def check_same(records: list[ProductRecord], standard: Standard, chunk_size: int = 3) -> tuple[int, EngineResult]:
@@ -98,7 +103,7 @@ def check_same(records: list[ProductRecord], standard: Standard, chunk_size: int
     assert got.conforms == expected.conforms
     assert got.products == len(records)
     mine = got.engine_result()
-    assert where(mine, got.origins) == where(expected, graph.origins)
+    assert where(got.located()) == where(locate(expected, graph.origins))
     results = report_results(expected.report)
     assert report_results(mine.report) == results
     assert mine.report.value(predicate=SH.conforms) == expected.report.value(predicate=SH.conforms)
@@ -368,7 +373,8 @@ def test_a_100k_row_table_runs_in_chunks_and_finds_every_injected_fault() -> Non
     by_rule = Counter(f.rule for f in result.findings)
     assert by_rule["bore_diameter/datatype"] == by_rule["designation/required"] == 5_000
     brand = next(f for f in result.findings if f.rule == "brand/maxLength")
-    assert result.origins[(brand.focus, brand.path)][1] == "Brand"
+    placed = result.located().filter((pl.col("focus") == brand.focus) & (pl.col("path") == brand.path))
+    assert placed.get_column("column").to_list() == ["Brand"]
 
 
 def test_frames_of_the_columnar_normaliser_go_straight_in() -> None:
@@ -390,7 +396,7 @@ def test_frames_of_the_columnar_normaliser_go_straight_in() -> None:
         rows.append(Row(n + 2, cells))
     table = Table("t.csv", columns, tuple(rows))
     mapping = auto_map(list(table.columns), BEARINGS, rows=table.rows).mapping
-    seen: dict[str, int] = {}
+    seen = SeenCodes()
     frames = [
         product_frame(
             table_frame(Table("t.csv", columns, table.rows[i : i + 25])), BEARINGS, mapping, source="t.csv", seen=seen
@@ -406,7 +412,7 @@ def test_frames_of_the_columnar_normaliser_go_straight_in() -> None:
     expected = PyshaclEngine().validate(graph.triples, shapes)
     assert len(expected.findings) > 60
     assert sorted(got.findings, key=full) == sorted(expected.findings, key=full)
-    assert where(got.engine_result(), got.origins) == where(expected, graph.origins)
+    assert where(got.located()) == where(locate(expected, graph.origins))
 
 
 def test_records_frame_keeps_values_sources_and_multiples() -> None:

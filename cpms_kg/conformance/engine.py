@@ -7,6 +7,7 @@ plus the rule id and zh/en messages the compiled shapes define for the constrain
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -37,7 +38,7 @@ class Finding:
 @dataclass(frozen=True)
 class EngineResult:
     conforms: bool
-    findings: tuple[Finding, ...]
+    findings: Sequence[Finding]
     report: rdflib.Graph
     """The W3C SHACL validation report."""
 

@@ -23,9 +23,10 @@ import pyoxigraph as ox
 
 from cpms_kg.conformance.engine import Engine, EngineResult, PyshaclEngine
 from cpms_kg.conformance.fast_frames import CATEGORY, CHUNK, CODE, ROW, SOURCE, product_prefix, records_frames, segments
-from cpms_kg.conformance.fast_result import FRAME_COLUMNS, FastResult, reference_frame
+from cpms_kg.conformance.fast_result import FastResult
 from cpms_kg.conformance.fast_rules import COUNTS, Check, Plan, Unsupported, compile_plan
 from cpms_kg.conformance.fast_values import Literals, failing, values_frame, xsd_of
+from cpms_kg.conformance.findings_frame import FRAME_COLUMNS, reference_frame
 from cpms_kg.conformance.products import ProductRecord, product_graph
 from cpms_kg.conformance.rdf_engine import FastRdfEngine
 from cpms_kg.errors import BadInput, Problem
@@ -323,7 +324,6 @@ class FastEngine(Engine):
                 engine=PyshaclEngine.name,
                 fallback=str(reason),
                 reference=result,
-                reference_origins=graph.origins,
             )
         run = FastRun(plan, standard, base_iri, firm)
         _drive(run, records_frames(records, standard, chunk_size), self.workers, progress)

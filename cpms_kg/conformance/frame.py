@@ -10,6 +10,7 @@ tests hold it equal to the cell-by-cell path.
 
 from __future__ import annotations
 
+import mmap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,18 +56,26 @@ def _problems(frame: pl.DataFrame, mask: pl.Expr, column: str | None, source: st
     return [Problem(en, source=source, line=row, column=column, message_zh=zh) for row in rows]
 
 
-def _codes(frame: pl.DataFrame, code_column: str, source: str, seen: dict[str, int]) -> list[Problem]:
+class SeenCodes:
+    """Product codes of earlier chunks with the row of their first occurrence. Kept as a frame and met with
+    joins: a million codes as a Python set would be turned into a polars series at every chunk."""
+
+    def __init__(self) -> None:
+        self.frame = pl.DataFrame(schema={CODE: pl.String, "__first": pl.Int64})
+
+
+def _codes(frame: pl.DataFrame, code_column: str, source: str, seen: SeenCodes) -> list[Problem]:
     problems = _problems(frame, pl.col(CODE).is_null(), code_column, source, "no product code", "缺少产品编码")
-    # Repeats within this chunk and of earlier chunks: the first occurrence wins, as row by row.
+    # As row by row: every repeat names the code's first row in the whole file, in this chunk or an earlier one.
     coded = frame.filter(pl.col(CODE).is_not_null()).select(ROW, CODE)
-    first = coded.group_by(CODE, maintain_order=True).agg(pl.col(ROW).min().alias("__first"))
-    repeats = coded.join(first, on=CODE).filter(pl.col(ROW) != pl.col("__first"))
-    for row, code, earlier in repeats.iter_rows():
-        problems.append(_repeat(source, row, code, code_column, earlier))
-    for row, code in coded.filter(pl.col(CODE).is_in(list(seen))).iter_rows():
-        problems.append(_repeat(source, row, code, code_column, seen[code]))
-    for code, row in first.filter(~pl.col(CODE).is_in(list(seen))).iter_rows():
-        seen[code] = row
+    first = coded.group_by(CODE).agg(pl.col(ROW).min().alias("__first"))
+    earlier = first.join(seen.frame, on=CODE, how="left", suffix="_seen")
+    new = earlier.filter(pl.col("__first_seen").is_null()).select(CODE, "__first")
+    first = earlier.select(CODE, pl.coalesce("__first_seen", "__first").alias("__first"))
+    repeats = coded.join(first, on=CODE).filter(pl.col(ROW) != pl.col("__first")).sort(ROW)
+    for row, code, at in repeats.iter_rows():
+        problems.append(_repeat(source, row, code, code_column, at))
+    seen.frame = pl.concat([seen.frame, new], rechunk=False)
     return problems
 
 
@@ -96,7 +105,7 @@ def _categories(frame: pl.DataFrame, standard: Standard, mapping: ColumnMapping)
 
 
 def product_frame(
-    chunk: pl.DataFrame, standard: Standard, mapping: ColumnMapping, *, source: str, seen: dict[str, int]
+    chunk: pl.DataFrame, standard: Standard, mapping: ColumnMapping, *, source: str, seen: SeenCodes
 ) -> ProductFrame:
     """One chunk of a table (see `table_frame`) as normalised products; `seen` carries product codes
     across chunks so that a code repeated anywhere in the file is reported. BadInput when rows are bad."""
@@ -182,21 +191,32 @@ def records(products: ProductFrame) -> list[ProductRecord]:
     return out
 
 
+class CarefulReaderNeeded(Exception):
+    """Raised by `csv_frames`' chunks for what polars reads wrongly or not at all (ragged rows, over-long
+    cells, bytes that are not UTF-8): the caller reads the file again with the careful reader, which
+    reports each problem at its line and column. Found while reading, so good files are read once."""
+
+
+def _blank_lines(path: Path) -> bool:
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find(b"\n\n") != -1 or data.find(b"\n\r\n") != -1
+
+
 def csv_frames(path: Path, chunk_rows: int) -> tuple[Table, Iterator[pl.DataFrame]] | None:
     """A UTF-8 CSV read by polars in chunks, as `table_frame` would give them after `iter_tables`; None when
-    the file needs the careful reader (another encoding, blank lines, an odd header, over-long cells, ragged
-    rows), which then reads it and reports any problem at its line and column. The `Table` holds the header
+    the file plainly needs the careful reader (blank lines, an odd header, another encoding in the header),
+    and the chunks raise `CarefulReaderNeeded` when it turns out to later on. The `Table` holds the header
     and the first rows, for mapping the columns."""
-    data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    if path.stat().st_size == 0:
+        return None
+    with path.open("rb") as handle:
+        line = handle.readline().removeprefix(b"\xef\xbb\xbf")
     try:
-        head = data[: data.find(b"\n") if b"\n" in data else len(data)].decode("utf-8").rstrip("\r")
-        data.decode("utf-8")
+        head = line.decode("utf-8").rstrip("\r\n")
     except UnicodeDecodeError:
         return None
     # Blank lines count as records for the row numbers the firm sees; polars would skip them.
-    if not head or '"' in head or b"\n\n" in data or b"\n\r\n" in data:
+    if not head or '"' in head or _blank_lines(path):
         return None
     try:
         columns = header_names(path, head.split(","))
@@ -208,19 +228,23 @@ def csv_frames(path: Path, chunk_rows: int) -> tuple[Table, Iterator[pl.DataFram
         path, infer_schema=False, has_header=True, row_index_name=ROW, row_index_offset=2, empty_string_is_null=True
     ).with_columns(pl.col(ROW).cast(pl.Int64))
     try:
-        # One pass for what polars' reading does not check: ragged rows (an error) and over-long cells.
-        too_long = scan.select(pl.any_horizontal(pl.col(columns).str.len_chars() > MAX_CELL_CHARS).any()).collect()
         first = next(iter(scan.head(1000).collect_batches(chunk_size=1000)), None)
     except pl.exceptions.PolarsError:
         return None
-    if first is None or too_long.item():
+    if first is None:
         return None
+    too_long = pl.any_horizontal(pl.col(columns).str.len_chars() > MAX_CELL_CHARS).any()
 
     def batches() -> Iterator[pl.DataFrame]:
-        for batch in scan.collect_batches(chunk_size=chunk_rows):
-            # A quoted "" is an empty cell too, as for the careful reader.
-            batch = batch.with_columns(pl.col(columns).replace("", None))
-            yield batch.filter(~pl.all_horizontal(pl.col(columns).is_null()))
+        try:
+            for batch in scan.collect_batches(chunk_size=chunk_rows):
+                if batch.select(too_long).item():
+                    raise CarefulReaderNeeded(f"{path.name}: a cell over {MAX_CELL_CHARS} characters")
+                # A quoted "" is an empty cell too, as for the careful reader.
+                batch = batch.with_columns(pl.col(columns).replace("", None))
+                yield batch.filter(~pl.all_horizontal(pl.col(columns).is_null()))
+        except pl.exceptions.PolarsError as error:  # ragged rows, bytes that are not UTF-8
+            raise CarefulReaderNeeded(f"{path.name}: {error}") from error
 
     rows = tuple(
         Row(int(r[ROW]), {c: r[c] for c in columns if r[c]})

@@ -15,7 +15,14 @@ import pyoxigraph as ox
 from cpms_kg.conformance.engine import EngineResult
 from cpms_kg.conformance.engine import engine as make_engine
 from cpms_kg.conformance.fast import CHUNK, FastEngine, Unsupported
-from cpms_kg.conformance.frame import csv_frames, product_frame, single_columns, table_frame
+from cpms_kg.conformance.frame import (
+    CarefulReaderNeeded,
+    SeenCodes,
+    csv_frames,
+    product_frame,
+    single_columns,
+    table_frame,
+)
 from cpms_kg.conformance.inputs import is_rdf, iter_tables, read_table
 from cpms_kg.conformance.mapping import ColumnMapping, auto_map, load_mapping, resolve_category
 from cpms_kg.conformance.normalise import Normalised, normalise
@@ -221,11 +228,26 @@ def _check_table_fast(
     """The table in chunks: columnar normalisation, vectorised checks; no RDF unless the upload is committed."""
     fast_csv = csv_frames(path, CHUNK) if path.suffix.lower() == ".csv" else None
     if fast_csv is not None:
-        first, tables = fast_csv
-    else:
-        chunks = iter_tables(path, sheet=options.sheet, chunk_rows=CHUNK)
-        first = next(chunks)
-        tables = (table_frame(t) for t in itertools.chain([first], chunks))
+        try:
+            return _fast_tables(store, standard, shapes, path, options, step, fast_csv)
+        except CarefulReaderNeeded:
+            pass  # read again by the careful reader, which locates the problem
+    chunks = iter_tables(path, sheet=options.sheet, chunk_rows=CHUNK)
+    first = next(chunks)
+    tables = (table_frame(t) for t in itertools.chain([first], chunks))
+    return _fast_tables(store, standard, shapes, path, options, step, (first, tables))
+
+
+def _fast_tables(
+    store: Store,
+    standard: Standard,
+    shapes: list[ox.Triple],
+    path: Path,
+    options: Options,
+    step: Callable[[str, float], None],
+    read: tuple[Table, Iterator[pl.DataFrame]],
+) -> Outcome:
+    first, tables = read
     mapping, unmapped = _map(first, standard, options)
     base = store.base_iri
 
@@ -240,7 +262,7 @@ def _check_table_fast(
     fast = FastEngine()
     changes: list[Change] = []
     if single_columns(mapping):
-        seen: dict[str, int] = {}
+        seen = SeenCodes()
 
         def frames() -> Iterator[pl.DataFrame]:
             for table in tables:
@@ -268,7 +290,7 @@ def _check_table_fast(
         found.engine,
         found.products,
         result,
-        locate(result, found.origins),
+        found.located(),
         changes,
         unmapped,
     )

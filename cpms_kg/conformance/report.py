@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, BinaryIO
 
+import polars as pl
+
 from cpms_kg.conformance.engine import EngineResult, Finding
+from cpms_kg.conformance.findings_frame import FrameFindings, Origins, located, reference_frame
 from cpms_kg.conformance.lazy_report import LazyReport
 
 EXAMPLES = 5
@@ -44,36 +48,81 @@ class ConformanceReport:
     engine: str
     products: int
     result: EngineResult
-    located: list[Located] = field(default_factory=list)
+    findings: pl.DataFrame
+    """The located findings (`findings_frame.LOCATED_COLUMNS`), in the engines' order: what reports read."""
     changes: list[Change] = field(default_factory=list)
     unmapped: list[dict[str, Any]] = field(default_factory=list)
     committed: str | None = None
     """The dataset id when a conforming upload was committed."""
 
-    @property
+    @cached_property
     def conforms(self) -> bool:
-        return not any(item.finding.severity == "Violation" for item in self.located)
+        return not self.findings.get_column("severity").eq("Violation").any()
+
+    @cached_property
+    def located(self) -> list[Located]:
+        """The findings one by one, with their source row and column (small reports; tests)."""
+        frame = self.findings
+        findings = FrameFindings(frame)
+        where = zip(*(frame.get_column(c).to_list() for c in ("product", "row", "column", "attribute")), strict=True)
+        return [Located(f, *place) for f, place in zip(findings, where, strict=True)]
 
 
-def locate(result: EngineResult, origins: dict[tuple[str, str | None], tuple[int, str | None]]) -> list[Located]:
-    out = []
-    for f in result.findings:
-        row, column = origins.get((f.focus, f.path), origins.get((f.focus, None), (None, None)))
-        attribute = f.path.rsplit("/", 1)[-1] if f.path else None
-        out.append(Located(f, f.focus.rsplit("/", 1)[-1], row, column, attribute))
+def locate(result: EngineResult, origins: Origins) -> pl.DataFrame:
+    """The located findings frame of an engine that returns `Finding`s."""
+    return located(reference_frame(result.findings, origins))
+
+
+def _by_rule(frame: pl.DataFrame) -> pl.DataFrame:
+    """Per rule (sorted): count, severity and messages of its first finding, the first examples."""
+    first = [pl.first(c) for c in ("severity", "message_zh", "message_en")]
+    examples = [pl.col(c).head(EXAMPLES).alias(f"ex_{c}") for c in ("row", "column", "product", "value")]
+    return frame.group_by("rule", maintain_order=True).agg(pl.len().alias("count"), *first, *examples).sort("rule")
+
+
+def _counts(frame: pl.DataFrame, column: pl.Expr) -> dict[str, int]:
+    """Counts by `column`, in the order values first appear (as a Counter would have them)."""
+    counted = frame.group_by(column.alias("key"), maintain_order=True).len()
+    return dict(zip(counted.get_column("key").to_list(), counted.get_column("len").to_list(), strict=True))
+
+
+def _per_product(frame: pl.DataFrame) -> dict[str, dict[str, int]]:
+    counted = frame.group_by("product", "severity", maintain_order=True).len().sort("product", maintain_order=True)
+    out: dict[str, dict[str, int]] = {}
+    for product, severity, n in counted.iter_rows():
+        out.setdefault(product, {})[severity] = n
     return out
 
 
+def _rules(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {
+            "rule": rule["rule"],
+            "severity": rule["severity"],
+            "count": rule["count"],
+            "message_zh": rule["message_zh"],
+            "message_en": rule["message_en"],
+            "examples": [
+                {"row": row, "column": column, "product": product, "value": value}
+                for row, column, product, value in zip(
+                    rule["ex_row"], rule["ex_column"], rule["ex_product"], rule["ex_value"], strict=True
+                )
+            ],
+        }
+        for rule in _by_rule(frame).iter_rows(named=True)
+    ]
+
+
+def _severities(frame: pl.DataFrame) -> dict[str, int]:
+    return _counts(frame, pl.col("severity"))
+
+
 def summary(report: ConformanceReport) -> dict[str, Any]:
-    by_rule: dict[str, list[Located]] = defaultdict(list)
-    for item in report.located:
-        by_rule[item.finding.rule].append(item)
-    per_product: dict[str, Counter[str]] = defaultdict(Counter)
-    for item in report.located:
-        per_product[item.product][item.finding.severity] += 1
+    frame = report.findings
     changes_by_rule: dict[str, list[Change]] = defaultdict(list)
     for change in report.changes:
         changes_by_rule[change.rule].append(change)
+    rules = _rules(frame)
     return {
         "conforms": report.conforms,
         "standard": report.standard,
@@ -81,25 +130,12 @@ def summary(report: ConformanceReport) -> dict[str, Any]:
         "engine": report.engine,
         "products": report.products,
         "counts": {
-            "by_severity": dict(Counter(i.finding.severity for i in report.located)),
-            "by_rule": {rule: len(items) for rule, items in sorted(by_rule.items())},
-            "by_attribute": dict(Counter(i.attribute or "" for i in report.located)),
+            "by_severity": _severities(frame),
+            "by_rule": {rule["rule"]: rule["count"] for rule in rules},
+            "by_attribute": _counts(frame, pl.col("attribute").fill_null("")),
         },
-        "per_product": {p: dict(c) for p, c in sorted(per_product.items())},
-        "rules": [
-            {
-                "rule": rule,
-                "severity": items[0].finding.severity,
-                "count": len(items),
-                "message_zh": items[0].finding.message_zh,
-                "message_en": items[0].finding.message_en,
-                "examples": [
-                    {"row": i.row, "column": i.column, "product": i.product, "value": i.finding.value}
-                    for i in items[:EXAMPLES]
-                ],
-            }
-            for rule, items in sorted(by_rule.items())
-        ],
+        "per_product": _per_product(frame),
+        "rules": rules,
         "changes": [
             {
                 "rule": rule,
@@ -130,39 +166,40 @@ HEADER = (
 
 
 def findings_rows(report: ConformanceReport) -> list[list[str]]:
+    """The findings table: the first TABLE_LIMIT findings of each rule, then a line saying how many more."""
+    frame = report.findings.with_columns(pl.int_range(pl.len()).over("rule").alias("__n"))
+    listed = frame.filter(pl.col("__n") < TABLE_LIMIT).sort("rule", maintain_order=True)
+    more = {r["rule"]: (r["count"] - TABLE_LIMIT, r["severity"]) for r in _rules(frame) if r["count"] > TABLE_LIMIT}
     rows: list[list[str]] = []
-    by_rule: dict[str, list[Located]] = defaultdict(list)
-    for item in report.located:
-        by_rule[item.finding.rule].append(item)
-    for rule, items in sorted(by_rule.items()):
-        for i in items[:TABLE_LIMIT]:
-            f = i.finding
-            rows.append(
-                [
-                    str(i.row or ""),
-                    i.column or "",
-                    i.product,
-                    i.attribute or "",
-                    rule,
-                    f.severity,
-                    f.value or "",
-                    f.message_zh,
-                    f.message_en,
-                ]
-            )
-        if len(items) > TABLE_LIMIT:
-            more = len(items) - TABLE_LIMIT
+    rule_of = listed.get_column("rule").to_list()
+    for n, item in enumerate(listed.iter_rows(named=True)):
+        rows.append(
+            [
+                str(item["row"] or ""),
+                item["column"] or "",
+                item["product"],
+                item["attribute"] or "",
+                item["rule"],
+                item["severity"],
+                item["value"] or "",
+                item["message_zh"],
+                item["message_en"],
+            ]
+        )
+        last_of_rule = n + 1 == len(rule_of) or rule_of[n + 1] != item["rule"]
+        if last_of_rule and item["rule"] in more:
+            count, severity = more[item["rule"]]
             rows.append(
                 [
                     "",
                     "",
                     "",
                     "",
-                    rule,
-                    items[0].finding.severity,
+                    item["rule"],
+                    severity,
                     "",
-                    f"…另有 {more} 条同一规则的问题",
-                    f"… {more} more findings of this rule",
+                    f"…另有 {count} 条同一规则的问题",
+                    f"… {count} more findings of this rule",
                 ]
             )
     return rows
@@ -205,8 +242,7 @@ def write_shacl_report(report: ConformanceReport, fmt: str, out: BinaryIO) -> No
 
 
 def text(report: ConformanceReport) -> str:
-    data = summary(report)
-    counts = data["counts"]["by_severity"]
+    counts = _severities(report.findings)
     head_zh = "符合标准" if report.conforms else "不符合标准"
     head_en = "conforms" if report.conforms else "does not conform"
     lines = [
@@ -214,7 +250,7 @@ def text(report: ConformanceReport) -> str:
         f"  产品 products: {report.products} · 违规 violations: {counts.get('Violation', 0)} · "
         f"警告 warnings: {counts.get('Warning', 0)} · 规范化 normalised values: {len(report.changes)}",
     ]
-    for rule in data["rules"][:20]:
+    for rule in _rules(report.findings)[:20]:
         example = rule["examples"][0]
         where = f"行 row {example['row']}" if example["row"] else ""
         if example["column"]:
