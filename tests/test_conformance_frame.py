@@ -88,6 +88,21 @@ def test_same_problems_as_row_by_row(table: Table) -> None:
     assert got == expected
 
 
+@settings(max_examples=40, deadline=None)
+@given(tables(valid_codes=True), st.integers(1, 7))
+def test_chunks_sharing_seen_codes_and_normalised_values_give_the_whole_table(table: Table, size: int) -> None:
+    mapping = auto_map(list(table.columns), STANDARD, rows=table.rows).mapping
+    whole = F.product_frame(F.table_frame(table), STANDARD, mapping, source="t.csv", seen=F.SeenCodes())
+    seen, memo = F.SeenCodes(), F.ValueMemo()
+    parts = [
+        F.product_frame(F.table_frame(Table("t.csv", table.columns, table.rows[i : i + size])), STANDARD, mapping,
+                        source="t.csv", seen=seen, memo=memo)
+        for i in range(0, len(table.rows), size)
+    ]  # fmt: skip
+    assert pl.concat([p.frame for p in parts]).equals(whole.frame)
+    assert [c for p in parts for c in p.changes] == whole.changes
+
+
 def test_a_code_repeated_in_a_later_chunk_is_reported() -> None:
     rows = tuple(Row(n + 2, {"产品编码": code, "类目": "RB010101", "内径 d": "25"}) for n, code in enumerate("ABCA"))
     table = Table("t.csv", ("产品编码", "类目", "内径 d"), rows)

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-import pyshacl
 import rdflib
 from rdflib.namespace import SH
 
@@ -67,6 +66,8 @@ class PyshaclEngine(Engine):
     name = "pyshacl"
 
     def validate(self, data: list[ox.Triple], shapes: list[ox.Triple]) -> EngineResult:
+        import pyshacl  # a sixth of a second to import: only when the reference runs
+
         shapes_graph = to_rdflib(shapes)
         # The shapes graph carries the category hierarchy; as ont_graph it lets class targets reach subclasses.
         conforms, report, _ = pyshacl.validate(

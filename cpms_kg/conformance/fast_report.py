@@ -12,6 +12,7 @@ time (no Python object per triple or finding); `write_ntriples` streams them fro
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import IO
 
 import polars as pl
@@ -146,7 +147,15 @@ def write_report(
         out.write(f"{_PREFIXES}_:report a sh:ValidationReport ;\n    sh:conforms {str(conforms).lower()} .\n".encode())
     else:
         out.write(f"_:report <{RDF.type}> <{_SH}ValidationReport> .\n_:report <{_SH}conforms> {flag} .\n".encode())
-    for start in range(0, frame.height, batch):
-        text = _statements(frame.slice(start, batch), start, turtle).str.strip_suffix("\n")
-        # Written by polars itself, a line per finding (the statements carry no CSV quoting).
-        text.to_frame().write_csv(out, include_header=False, quote_style="never")
+    def compose(start: int) -> pl.DataFrame:
+        return _statements(frame.slice(start, batch), start, turtle).str.strip_suffix("\n").to_frame()
+
+    # The next batch is composed on another core while this one is written (polars releases the GIL).
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(compose, 0) if frame.height else None
+        for start in range(0, frame.height, batch):
+            assert pending is not None
+            text = pending.result()
+            pending = pool.submit(compose, start + batch) if start + batch < frame.height else None
+            # Written by polars itself, a line per finding (the statements carry no CSV quoting).
+            text.write_csv(out, include_header=False, quote_style="never")

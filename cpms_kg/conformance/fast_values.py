@@ -18,7 +18,6 @@ from decimal import Decimal
 
 import polars as pl
 import rdflib
-from pyshacl.rdfutil.compare import compare_literal
 
 from cpms_kg.conformance.fast_regex import matches
 from cpms_kg.conformance.fast_rules import Check
@@ -64,6 +63,8 @@ def range_ok(lit: rdflib.Literal, bound: rdflib.Literal, kind: str) -> bool:
     """pySHACL's min/max Inclusive/Exclusive test of one value."""
     if isinstance(bound.value, str) != isinstance(lit.value, str):
         return False
+    from pyshacl.rdfutil.compare import compare_literal  # only for unusual values; pySHACL is slow to import
+
     try:
         cmp = compare_literal(lit, bound)
     except (TypeError, NotImplementedError):

@@ -105,7 +105,13 @@ def _categories(frame: pl.DataFrame, standard: Standard, mapping: ColumnMapping)
 
 
 def product_frame(
-    chunk: pl.DataFrame, standard: Standard, mapping: ColumnMapping, *, source: str, seen: SeenCodes
+    chunk: pl.DataFrame,
+    standard: Standard,
+    mapping: ColumnMapping,
+    *,
+    source: str,
+    seen: SeenCodes,
+    memo: ValueMemo | None = None,
 ) -> ProductFrame:
     """One chunk of a table (see `table_frame`) as normalised products; `seen` carries product codes
     across chunks so that a code repeated anywhere in the file is reported. BadInput when rows are bad."""
@@ -139,45 +145,92 @@ def product_frame(
             message_zh=f"{source} 中有 {len(problems)} 个问题",
             problems=problems,
         )
-    values, changes = _values(frame, standard, mapping)
-    out = frame.select(ROW, CODE, CATEGORY).with_columns(values)
+    values, changes = _values(frame, standard, mapping, memo or ValueMemo())
+    out = frame.select(ROW, CODE, CATEGORY, *values)
     return ProductFrame(out, {a: c for c, a in mapping.columns.items()}, changes)
 
 
-def _values(frame: pl.DataFrame, standard: Standard, mapping: ColumnMapping) -> tuple[list[pl.Series], list[Change]]:
-    series: list[pl.Series] = []
+class ValueMemo:
+    """Each distinct cell text of a column normalised once for the whole file, not once per chunk."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, dict[str, str | None]] = {}
+        """column -> text -> the value to check (None: an empty cell)."""
+        self.differing: dict[str, dict[str, str | None]] = {}
+        """column -> the texts whose value is not the text itself: what the column's expression replaces."""
+        self.changes: dict[str, dict[str, list[tuple[str, str, str]]]] = {}
+
+
+def _values(
+    frame: pl.DataFrame, standard: Standard, mapping: ColumnMapping, memo: ValueMemo
+) -> tuple[list[pl.Expr | pl.Series], list[Change]]:
+    """Per mapped column, the values to check; columns with a unit column are joined on (text, unit), the
+    others replace the few texts normalisation changes, all columns in one polars query (its threads)."""
+    plain = [c for c in mapping.columns if c not in mapping.unit_columns]
+    distinct = frame.select(pl.col(c).unique().implode() for c in plain).row(0) if plain else ()
+    values: dict[str, pl.Expr | pl.Series] = {}
     changes: list[Change] = []
-    for column, code in mapping.columns.items():
-        attribute = standard.attribute(code)
+    for column, texts in zip(plain, distinct, strict=True):
+        attribute = standard.attribute(mapping.columns[column])
         assert attribute is not None
         code_list = standard.code_list(attribute.code_list) if attribute.code_list else None
-        unit_column = mapping.unit_columns.get(column)
-        unit = pl.col(unit_column).str.strip_chars().replace("", None) if unit_column else pl.lit(None, pl.String)
-        keyed = frame.select(ROW, pl.col(column).alias("text"), unit.alias("unit"))
-        present = keyed.filter(pl.col("text").str.strip_chars().fill_null("") != "")
-        distinct = present.select("text", "unit").unique()
-        lookup: dict[tuple[str, str | None], str] = {}
-        changed: dict[tuple[str, str | None], list[tuple[str, str, str]]] = {}
-        for text, unit_text in distinct.iter_rows():
-            result = normalise(text, attribute, code_list, unit_column=unit_text)
-            lookup[(text, unit_text)] = result.value if result.value is not None else text.strip()
-            if result.changes:
-                changed[(text, unit_text)] = [(c.rule, c.original, c.normalised) for c in result.changes]
-        table = pl.DataFrame(
-            {"text": [k[0] for k in lookup], "unit": [k[1] for k in lookup], code: list(lookup.values())},
-            schema={"text": pl.String, "unit": pl.String, code: pl.String},
+        known = memo.values.setdefault(column, {})
+        differing = memo.differing.setdefault(column, {})
+        changed = memo.changes.setdefault(column, {})
+        for text in texts:
+            if text is None or text in known:
+                continue
+            result = normalise(text, attribute, code_list)
+            value = (result.value if result.value is not None else text.strip()) or None
+            known[text] = value
+            if value != text:
+                differing[text] = value
+            if result.changes and value is not None:
+                changed[text] = [(c.rule, c.original, c.normalised) for c in result.changes]
+        expr = pl.col(column).replace(differing) if differing else pl.col(column)
+        values[column] = expr.alias(mapping.columns[column])
+        hits = [t for t in texts if t in changed]
+        if hits:
+            rows = frame.filter(pl.col(column).is_in(hits)).select(ROW, column)
+            changes += [Change(row, column, *c) for row, text in rows.iter_rows() for c in changed[text]]
+    for column, unit_column in mapping.unit_columns.items():
+        values[column], unit_changes = _with_units(frame, standard, column, mapping.columns[column], unit_column)
+        changes += unit_changes
+    order = {column: n for n, column in enumerate(mapping.columns)}
+    changes.sort(key=lambda c: (c.row, order[c.column]))
+    return [values[c] for c in mapping.columns], changes
+
+
+def _with_units(
+    frame: pl.DataFrame, standard: Standard, column: str, code: str, unit_column: str
+) -> tuple[pl.Series, list[Change]]:
+    attribute = standard.attribute(code)
+    assert attribute is not None
+    code_list = standard.code_list(attribute.code_list) if attribute.code_list else None
+    unit = pl.col(unit_column).str.strip_chars().replace("", None)
+    keyed = frame.select(ROW, pl.col(column).alias("text"), unit.alias("unit"))
+    present = keyed.filter(pl.col("text").str.strip_chars().fill_null("") != "")
+    lookup: dict[tuple[str, str | None], str] = {}
+    changed: dict[tuple[str, str | None], list[tuple[str, str, str]]] = {}
+    for text, unit_text in present.select("text", "unit").unique().iter_rows():
+        result = normalise(text, attribute, code_list, unit_column=unit_text)
+        lookup[(text, unit_text)] = result.value if result.value is not None else text.strip()
+        if result.changes:
+            changed[(text, unit_text)] = [(c.rule, c.original, c.normalised) for c in result.changes]
+    table = pl.DataFrame(
+        {"text": [k[0] for k in lookup], "unit": [k[1] for k in lookup], code: list(lookup.values())},
+        schema={"text": pl.String, "unit": pl.String, code: pl.String},
+    )
+    series = keyed.join(table, on=["text", "unit"], how="left", nulls_equal=True).get_column(code)
+    changes: list[Change] = []
+    if changed:
+        keys = pl.DataFrame(
+            {"text": [k[0] for k in changed], "unit": [k[1] for k in changed]},
+            schema={"text": pl.String, "unit": pl.String},
         )
-        joined = keyed.join(table, on=["text", "unit"], how="left", nulls_equal=True)
-        series.append(joined.get_column(code))
-        if changed:
-            keys = pl.DataFrame(
-                {"text": [k[0] for k in changed], "unit": [k[1] for k in changed]},
-                schema={"text": pl.String, "unit": pl.String},
-            )
-            rows = present.join(keys, on=["text", "unit"], how="semi", nulls_equal=True)
-            for row, text, unit_text in rows.iter_rows():
-                changes += [Change(row, column, *c) for c in changed[(text, unit_text)]]
-    changes.sort(key=lambda c: c.row)
+        rows = present.join(keys, on=["text", "unit"], how="semi", nulls_equal=True)
+        for row, text, unit_text in rows.iter_rows():
+            changes += [Change(row, column, *c) for c in changed[(text, unit_text)]]
     return series, changes
 
 

@@ -18,6 +18,7 @@ from cpms_kg.conformance.fast import CHUNK, FastEngine, Unsupported
 from cpms_kg.conformance.frame import (
     CarefulReaderNeeded,
     SeenCodes,
+    ValueMemo,
     csv_frames,
     product_frame,
     single_columns,
@@ -262,11 +263,11 @@ def _fast_tables(
     fast = FastEngine()
     changes: list[Change] = []
     if single_columns(mapping):
-        seen = SeenCodes()
+        seen, memo = SeenCodes(), ValueMemo()
 
         def frames() -> Iterator[pl.DataFrame]:
             for table in tables:
-                products = product_frame(table, standard, mapping, source=first.source, seen=seen)
+                products = product_frame(table, standard, mapping, source=first.source, seen=seen, memo=memo)
                 changes.extend(products.changes)
                 yield products.frame
 

@@ -10,16 +10,25 @@ else sees the same data graph as the reference.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 import pyoxigraph as ox
-from pyshacl.rdfutil.consts import OWL_classes, OWL_properties, RDFS_classes, RDFS_properties
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 OWL = "http://www.w3.org/2002/07/owl#"
 
-# The lists pySHACL's inoculation walks, taken from it so that the two stay the same.
-CLASSES = tuple(str(c) for c in (*RDFS_classes, *OWL_classes))
-PROPERTIES = tuple(str(p) for p in (*RDFS_properties, *OWL_properties))
+
+@cache
+def _walked() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The classes and properties pySHACL's inoculation walks, taken from it so that the two stay the same
+    (imported when first needed: pySHACL takes a sixth of a second to import, most `validate` runs never do)."""
+    from pyshacl.rdfutil.consts import OWL_classes, OWL_properties, RDFS_classes, RDFS_properties
+
+    return tuple(str(c) for c in (*RDFS_classes, *OWL_classes)), tuple(
+        str(p) for p in (*RDFS_properties, *OWL_properties)
+    )
+
+
 _TYPE, _FIRST, _REST, _NIL = RDF + "type", RDF + "first", RDF + "rest", RDF + "nil"
 _INDIVIDUAL, _SAME_AS = OWL + "NamedIndividual", OWL + "sameAs"
 
@@ -96,7 +105,7 @@ class _Inoculation:
                 bnodes[node] = self.clone_bnode(node, 0)
             return bnodes[node]
 
-        for cls in CLASSES:
+        for cls in _walked()[0]:
             for t in self.triples:
                 if t.predicate.value != _TYPE or t.object != ox.NamedNode(cls):
                     continue
@@ -106,7 +115,7 @@ class _Inoculation:
                 elif cls == _INDIVIDUAL and s not in named:
                     named[s] = self.clone_node(s, 0, deep=True)
                 self.add(named.get(s, s), t.predicate, t.object)
-        for prop in PROPERTIES:
+        for prop in _walked()[1]:
             for t in self.triples:
                 if t.predicate.value == prop:
                     self.add(cloned(t.subject), t.predicate, cloned(t.object))
