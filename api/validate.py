@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from cpms_kg import conneg
 from cpms_kg.accounts import Role, User
@@ -123,7 +123,8 @@ async def validate(
 def render(result: reports.ConformanceReport, kind: str, name: str) -> Response:
     """The report in the negotiated form: JSON summary, W3C report (Turtle, JSON-LD), findings CSV."""
     if kind == "TURTLE":
-        return Response(reports.shacl_report(result, "turtle"), media_type="text/turtle")
+        # Streamed: the report of a million-row upload is hundreds of megabytes.
+        return StreamingResponse(reports.shacl_report_chunks(result, "turtle"), media_type="text/turtle")
     if kind == "JSON_LD":
         return Response(reports.shacl_report(result, "json-ld"), media_type="application/ld+json")
     if kind == "CSV":

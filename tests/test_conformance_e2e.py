@@ -112,6 +112,28 @@ def test_rest_gives_the_same_findings(server: Server, files: tuple[Path, Path], 
     assert findings(response.json()) == findings(from_cli)
 
 
+def test_rest_streams_the_w3c_report(server: Server, files: tuple[Path, Path], store_dir: Path) -> None:
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    xlsx, _ = files
+    on_cli = cli("validate", str(xlsx), "--standard", "zj-rolling-bearings", "--firm", "acme", "--format", "ttl",
+                 "--store", str(store_dir))  # fmt: skip
+    with xlsx.open("rb") as data:
+        response = httpx.post(
+            server.url + "/api/validate",
+            files={"file": ("产品.xlsx", data)},
+            data={"standard": "zj-rolling-bearings", "firm": "acme"},
+            headers={"Accept": "text/turtle"},
+            timeout=60,
+        )
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+    # Sent as it is written, never held whole: no length known in advance.
+    assert response.headers.get("transfer-encoding") == "chunked" and "content-length" not in response.headers
+    graphs = [rdflib.Graph().parse(data=text, format="turtle") for text in (response.text, on_cli.stdout)]
+    assert len(graphs[0]) > 20 and isomorphic(*graphs)
+
+
 def test_bad_input_is_a_located_400_and_exit_2(server: Server, tmp_path: Path, store_dir: Path) -> None:
     duplicate = tmp_path / "dup.csv"
     with duplicate.open("w", encoding="utf-8", newline="") as out:

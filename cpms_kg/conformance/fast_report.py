@@ -11,6 +11,7 @@ time (no Python object per triple or finding); `write_ntriples` streams them fro
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import IO
@@ -137,25 +138,36 @@ def _statements(batch: pl.DataFrame, start: int, turtle: bool) -> pl.Series:
     return batch.select(lines.alias("text")).to_series()
 
 
-def write_report(
-    out: IO[bytes], frame: pl.DataFrame, conforms: bool, fmt: str = "turtle", batch: int = 100_000
-) -> None:
-    """The W3C report of a findings frame (`FastResult.frame`) as Turtle or N-Triples ("nt"), streamed."""
+def report_chunks(frame: pl.DataFrame, conforms: bool, fmt: str = "turtle", batch: int = 100_000) -> Iterator[bytes]:
+    """The W3C report of a findings frame (`FastResult.frame`) as Turtle or N-Triples ("nt"), a batch of
+    findings at a time, so it can be sent or written without being held whole."""
     turtle = fmt == "turtle"
     flag = f'"{str(conforms).lower()}"^^<{XSD.boolean}>'
     if turtle:
-        out.write(f"{_PREFIXES}_:report a sh:ValidationReport ;\n    sh:conforms {str(conforms).lower()} .\n".encode())
+        yield f"{_PREFIXES}_:report a sh:ValidationReport ;\n    sh:conforms {str(conforms).lower()} .\n".encode()
     else:
-        out.write(f"_:report <{RDF.type}> <{_SH}ValidationReport> .\n_:report <{_SH}conforms> {flag} .\n".encode())
-    def compose(start: int) -> pl.DataFrame:
-        return _statements(frame.slice(start, batch), start, turtle).str.strip_suffix("\n").to_frame()
+        yield f"_:report <{RDF.type}> <{_SH}ValidationReport> .\n_:report <{_SH}conforms> {flag} .\n".encode()
 
-    # The next batch is composed on another core while this one is written (polars releases the GIL).
+    def compose(start: int) -> bytes:
+        text = _statements(frame.slice(start, batch), start, turtle).str.strip_suffix("\n").to_frame()
+        out = io.BytesIO()
+        # Written by polars itself, a line per finding (the statements carry no CSV quoting).
+        text.write_csv(out, include_header=False, quote_style="never")
+        return out.getvalue()
+
+    # The next batch is composed on another core while this one is sent (polars releases the GIL).
     with ThreadPoolExecutor(1) as pool:
         pending = pool.submit(compose, 0) if frame.height else None
         for start in range(0, frame.height, batch):
             assert pending is not None
-            text = pending.result()
+            chunk = pending.result()
             pending = pool.submit(compose, start + batch) if start + batch < frame.height else None
-            # Written by polars itself, a line per finding (the statements carry no CSV quoting).
-            text.write_csv(out, include_header=False, quote_style="never")
+            yield chunk
+
+
+def write_report(
+    out: IO[bytes], frame: pl.DataFrame, conforms: bool, fmt: str = "turtle", batch: int = 100_000
+) -> None:
+    """`report_chunks` written to a binary file."""
+    for chunk in report_chunks(frame, conforms, fmt, batch):
+        out.write(chunk)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import BinaryIO
 
 import polars as pl
 
 from cpms_kg.conformance.engine import EngineResult, Finding
-from cpms_kg.conformance.fast_report import report_graph, write_report
+from cpms_kg.conformance.fast_report import report_chunks, report_graph
 from cpms_kg.conformance.findings_frame import FrameFindings, located
 from cpms_kg.conformance.lazy_report import LazyReport
 
@@ -55,14 +53,11 @@ class FastResult:
 
     def _write(self, fmt: str) -> str | None:
         """The W3C report from the findings frame (Turtle or N-Triples), no rdflib graph built."""
-        out = io.BytesIO()
-        if self._stream(fmt, out):
-            return out.getvalue().decode("utf-8")
+        chunks = self._stream(fmt)
+        if chunks is not None:
+            return b"".join(chunks).decode("utf-8")
         return report_graph(self.findings, self.conforms, self.datatypes).serialize(format=fmt)
 
-    def _stream(self, fmt: str, out: BinaryIO) -> bool:
+    def _stream(self, fmt: str) -> Iterator[bytes] | None:
         kind = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt"}.get(fmt)
-        if kind is None:
-            return False
-        write_report(out, self.frame, self.conforms, kind)
-        return True
+        return None if kind is None else report_chunks(self.frame, self.conforms, kind)

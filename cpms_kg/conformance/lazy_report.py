@@ -7,8 +7,8 @@ engine's findings frame), and any other use parses its N-Triples once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, BinaryIO
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import rdflib
 
@@ -16,8 +16,8 @@ Writer = Callable[[str], str | None]
 """The report in an rdflib format name ("turtle", "nt", ...), or None when the producer cannot write it."""
 
 
-Streamer = Callable[[str, BinaryIO], bool]
-"""Writes the report in that format to a binary file and returns True, or returns False when it cannot."""
+Streamer = Callable[[str], Iterator[bytes] | None]
+"""The report in that format as a sequence of byte chunks, or None when the producer cannot stream it."""
 
 
 class LazyReport(rdflib.Graph):
@@ -26,9 +26,11 @@ class LazyReport(rdflib.Graph):
         self._stream = stream
         super().__init__()
 
-    def stream(self, format: str, out: BinaryIO) -> bool:
-        """Writes the report to `out` without holding it whole, when the producer can; False otherwise."""
-        return self._source is not None and self._stream is not None and self._stream(format, out)
+    def chunks(self, format: str) -> Iterator[bytes] | None:
+        """The report without holding it whole, when the producer can stream it; None otherwise."""
+        if self._source is None or self._stream is None:
+            return None
+        return self._stream(format)
 
     @property
     def _Graph__store(self) -> Any:  # Graph's private store: every graph operation goes through it

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, BinaryIO
@@ -233,12 +234,17 @@ def shacl_report(report: ConformanceReport, fmt: str) -> bytes:
     return report.result.report.serialize(format=fmt).encode()
 
 
-def write_shacl_report(report: ConformanceReport, fmt: str, out: BinaryIO) -> None:
-    """`shacl_report` written to a binary file, streamed when the engine can (the fast engine's findings frame)."""
+def shacl_report_chunks(report: ConformanceReport, fmt: str) -> Iterator[bytes]:
+    """`shacl_report` a part at a time, streamed when the engine can (the fast engine's findings frame)."""
     graph = report.result.report
-    if isinstance(graph, LazyReport) and graph.stream(fmt, out):
-        return
-    out.write(shacl_report(report, fmt))
+    chunks = graph.chunks(fmt) if isinstance(graph, LazyReport) else None
+    return chunks if chunks is not None else iter([shacl_report(report, fmt)])
+
+
+def write_shacl_report(report: ConformanceReport, fmt: str, out: BinaryIO) -> None:
+    """`shacl_report` written to a binary file without holding it whole when the engine can stream it."""
+    for chunk in shacl_report_chunks(report, fmt):
+        out.write(chunk)
 
 
 def text(report: ConformanceReport) -> str:
