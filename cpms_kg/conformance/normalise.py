@@ -205,6 +205,8 @@ def _number(value: str, attribute: Attribute, unit_column: str | None, run: _Run
             "exponent", lex + m.group(0), lexical(Decimal(lex + m.group(0))), "科学计数法展开", "Exponent written out"
         )
     given = unit_column.strip() if unit_column else ""
+    if not suffix and not given:
+        return _integer(lex, value, attribute, run)  # a bare number: no unit catalogue needed (it takes 0.1 s to load)
     units = catalog()
     source_unit: str | None = None
     rule = ""
@@ -251,6 +253,10 @@ def _number(value: str, attribute: Attribute, unit_column: str | None, run: _Run
     elif rule == "unit-suffix":
         # Already in the attribute's unit: only the suffix goes.
         run.record(rule, value, lex, f"去除单位 {suffix}", f"Removed the unit {suffix}")
+    return _integer(lex, value, attribute, run)
+
+
+def _integer(lex: str, value: str, attribute: Attribute, run: _Run) -> str:
     if attribute.datatype is Datatype.INTEGER:
         d = Decimal(lex)
         if d != d.to_integral_value():
