@@ -12,7 +12,7 @@ from typing import Annotated
 import pyoxigraph as ox
 import typer
 
-from cpms_kg import cli_dataip, cli_dataset, cli_mapping, cli_standard, cli_user, cli_validate
+from cpms_kg import cli_dataip, cli_dataset, cli_mapping, cli_package, cli_standard, cli_user, cli_validate
 from cpms_kg.cli_common import (
     BaseOpt,
     EndpointOpt,
@@ -45,6 +45,8 @@ app.add_typer(cli_dataset.app, name="dataset")
 app.add_typer(cli_dataip.app, name="dataip")
 app.add_typer(cli_mapping.app, name="mapping")
 app.add_typer(cli_user.app, name="user")
+app.command("export")(cli_package.export)
+app.command("import-package")(cli_package.import_package)
 
 
 class _Progress:
