@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from cpms_kg import __version__
 from cpms_kg.jobs import JobManager
@@ -31,6 +32,7 @@ from . import (
     update,
     users,
     validate,
+    web,
 )
 from .fast import FastPath
 
@@ -80,7 +82,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
         changes,
         login,
         users,
+        web,
     ):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(packages=[("cpms_kg.web", "static")]), name="static")
     app.add_middleware(FastPath)
     return app
