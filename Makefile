@@ -26,3 +26,4 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/foundation.py
 	$(BIN)/python bench/conformance.py --sizes 10000,100000,1000000
+	$(BIN)/python bench/search.py

@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from cpms_kg import __version__
 from cpms_kg.jobs import JobManager
+from cpms_kg.search import SearchService
 from cpms_kg.settings import Settings
 from cpms_kg.store import Store, open_store
 
@@ -27,12 +28,14 @@ from . import (
     packages,
     pilots,
     schemes,
+    search,
     sparql,
     standards,
     update,
     users,
     validate,
     web,
+    wellknown,
 )
 from .fast import FastPath
 
@@ -63,6 +66,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
     )
     app.state.settings = settings
     app.state.jobs = JobManager()
+    app.state.search = SearchService()
     errors.install(app)
     for module in (
         home,
@@ -70,7 +74,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
         update,
         graph_store,
         ids,
+        wellknown,
         schemes,
+        search,
         standards,
         packages,
         validate,

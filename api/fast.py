@@ -45,8 +45,13 @@ class FastPath:
         try:
             if path.startswith("/id/"):
                 formats = [v for k, v in params if k == "format"]
+                offsets = [v for k, v in params if k == "offset"]
                 response = ids.respond(
-                    state.store, path[4:], _header(scope, b"accept"), formats[0] if formats else None
+                    state.store,
+                    path[4:],
+                    _header(scope, b"accept"),
+                    formats[0] if formats else None,
+                    offsets[0] if offsets else None,
                 )
             else:
                 queries = [v for k, v in params if k == "query"]

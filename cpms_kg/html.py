@@ -6,7 +6,7 @@ from html import escape
 
 import pyoxigraph as ox
 
-from cpms_kg.linkeddata import Link, ResourcePage
+from cpms_kg.linkeddata import NARROWER_PAGE, Link, ResourcePage
 
 _STYLE = """
 body{font-family:system-ui,"Noto Sans CJK SC","PingFang SC",sans-serif;margin:0;color:#1d2733;background:#f6f8fa}
@@ -76,6 +76,22 @@ def shell(title: str, body: str) -> str:
     )
 
 
+def _pager(href: str, offset: int, shown: int, total: int) -> str:
+    """Where this page of a long list is, with links to the previous and next pages (same size)."""
+    if offset == 0 and shown >= total:
+        return ""
+    links = []
+    if offset > 0:
+        links.append(
+            f'<a rel="prev" href="{href}?offset={max(0, offset - NARROWER_PAGE)}">{_bi("上一页", "previous")}</a>'
+        )
+    if offset + shown < total:
+        links.append(f'<a rel="next" href="{href}?offset={offset + NARROWER_PAGE}">{_bi("下一页", "next")}</a>')
+    first, last = (offset + 1, offset + shown) if shown else (0, 0)
+    where = _bi(f"第 {first}–{last} 项，共 {total} 项", f"items {first}–{last} of {total}")
+    return f'<p class="pager">{where} {" · ".join(links)}</p>'
+
+
 def resource_page(base_iri: str, page: ResourcePage, path: str) -> str:
     zh = page.labels.get("zh")
     en = page.labels.get("en") or page.labels.get("")
@@ -101,10 +117,14 @@ def resource_page(base_iri: str, page: ResourcePage, path: str) -> str:
         parts.append(
             f"<section><h2>{_bi('所属分类体系', 'Scheme')}</h2>{_link(base_iri, page.scheme)}{level}</section>"
         )
-    for zh_title, en_title, links in (("上位类", "Broader", page.broader), ("下位类", "Narrower", page.narrower)):
+    for zh_title, en_title, links, total in (
+        ("上位类", "Broader", page.broader, len(page.broader)),
+        ("下位类", "Narrower", page.narrower, page.narrower_total),
+    ):
         items = "".join(f"<li>{_link(base_iri, link)}</li>" for link in links)
         empty = _bi("无", "none")
-        parts.append(f"<section><h2>{_bi(zh_title, en_title)} ({len(links)})</h2><ul>{items or empty}</ul></section>")
+        more = _pager(href, page.narrower_offset, len(links), total) if links is page.narrower else ""
+        parts.append(f"<section><h2>{_bi(zh_title, en_title)} ({total})</h2><ul>{items or empty}</ul>{more}</section>")
     for zh_title, en_title, mappings in (
         ("对应关系", "Mappings", page.mappings),
         ("被其他分类对应", "Mapped from", page.incoming_mappings),

@@ -42,6 +42,9 @@ class ResourcePage:
     level: Link | None = None
     broader: list[Link] = field(default_factory=list)
     narrower: list[Link] = field(default_factory=list)
+    """One page of the narrower concepts, in notation order: `narrower_offset` skipped of `narrower_total`."""
+    narrower_total: int = 0
+    narrower_offset: int = 0
     mappings: list[tuple[str, Link]] = field(default_factory=list)
     incoming_mappings: list[tuple[str, Link]] = field(default_factory=list)
     values: list[Value] = field(default_factory=list)
@@ -67,11 +70,16 @@ def _safe(iri: str) -> str:
     return _UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", iri)
 
 
-def page(store: Store, iri: str) -> ResourcePage:
+NARROWER_PAGE = 100
+"""Narrower concepts shown on one HTML page: a concept may have thousands."""
+
+
+def page(store: Store, iri: str, *, narrower_offset: int = 0) -> ResourcePage:
     safe = _safe(iri)
+    # Narrower links are read page by page below, never all at once.
     rows = store.select(
         f"""SELECT ?p ?o ?label ?notation WHERE {{
-              <{safe}> ?p ?o .
+              <{safe}> ?p ?o . FILTER(?p != <{_SKOS}narrower>)
               OPTIONAL {{ ?o <{_SKOS}prefLabel> ?label }}
               OPTIONAL {{ ?o <{_SKOS}notation> ?notation }}
             }}"""
@@ -118,10 +126,33 @@ def page(store: Store, iri: str) -> ResourcePage:
         if isinstance(level, ox.NamedNode):
             result.level = result.level or Link(level.value)
             _annotate(result.level, row)
-    for links_list in (result.broader, result.narrower):
-        links_list.sort(key=lambda link: (link.notation or "", link.iri))
+    result.broader.sort(key=lambda link: (link.notation or "", link.iri))
+    _narrower_page(store, safe, result, narrower_offset)
     result.incoming_mappings.sort(key=lambda m: (m[0], m[1].notation or "", m[1].iri))
     return result
+
+
+def _narrower_page(store: Store, safe: str, result: ResourcePage, offset: int) -> None:
+    """Narrower concepts (stated by either side of the SKOS link) in notation order, NARROWER_PAGE from offset."""
+    pattern = f"{{ ?c <{_SKOS}broader> <{safe}> }} UNION {{ <{safe}> <{_SKOS}narrower> ?c }}"
+    counted = store.select(f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ {pattern} }}").rows
+    total = counted[0].get("n") if counted else None
+    result.narrower_total = int(total.value) if isinstance(total, ox.Literal) else 0
+    result.narrower_offset = offset
+    rows = store.select(
+        f"""SELECT ?c ?notation ?label WHERE {{
+              {{ SELECT ?c (MIN(STR(?n)) AS ?notation) WHERE {{ {pattern} OPTIONAL {{ ?c <{_SKOS}notation> ?n }} }}
+                 GROUP BY ?c ORDER BY ?notation ?c LIMIT {NARROWER_PAGE} OFFSET {offset} }}
+              OPTIONAL {{ ?c <{_SKOS}prefLabel> ?label }}
+            }} ORDER BY ?notation ?c"""
+    )
+    links: dict[str, Link] = {}
+    for row in rows:
+        c = row.get("c")
+        if isinstance(c, ox.NamedNode):
+            link = links.setdefault(c.value, Link(c.value))
+            _annotate(link, row)
+    result.narrower = list(links.values())
 
 
 def _annotate(link: Link, row: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]) -> None:
@@ -145,8 +176,6 @@ def _place(
         result.scheme = link
     elif local == "broader" and link is not None:
         result.broader.append(link)
-    elif local == "narrower" and link is not None:
-        result.narrower.append(link)
     elif local in _MAPPINGS and link is not None:
         result.mappings.append((local, link))
     elif predicate == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" and isinstance(o, ox.NamedNode):

@@ -1,4 +1,6 @@
-"""Classification schemes as a service: list schemes, look up concepts by code, children, search."""
+"""Classification schemes as a service: list schemes, look up concepts by code, paged children and level members.
+
+Search lives in cpms_kg.search."""
 
 from __future__ import annotations
 
@@ -6,9 +8,10 @@ from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 
-from cpms_kg.errors import BadInput, NotFound
-from cpms_kg.iris import concept_path, scheme_path
+from cpms_kg.errors import NotFound
+from cpms_kg.iris import concept_path, level_path, scheme_path
 from cpms_kg.namespaces import SKOS, XKOS
+from cpms_kg.search.model import check_page
 from cpms_kg.store.base import Store
 
 _S = str(SKOS)
@@ -110,14 +113,23 @@ def _labels(store: Store, iris: list[str]) -> dict[str, ConceptRef]:
     return refs
 
 
+def _not_found(scheme: str, code: str) -> NotFound:
+    return NotFound(
+        f"no concept with code {code!r} in scheme {scheme!r}",
+        message_zh=f"分类体系 {scheme!r} 中没有代码为 {code!r} 的概念",
+    )
+
+
+def _narrower(parent: str, var: str) -> str:
+    """Narrower concepts of `parent` bound to `var`, stated by either side of the SKOS link."""
+    return f"{{ {var} <{_S}broader> <{parent}> }} UNION {{ <{parent}> <{_S}narrower> {var} }}"
+
+
 def concept(store: Store, scheme: str, code: str) -> Concept:
     iri = store.base_iri + concept_path(scheme, code)
     rows = store.select(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}")
     if not rows.rows:
-        raise NotFound(
-            f"no concept with code {code!r} in scheme {scheme!r}",
-            message_zh=f"分类体系 {scheme!r} 中没有代码为 {code!r} 的概念",
-        )
+        raise _not_found(scheme, code)
     labels: dict[str, str] = {}
     broader: list[str] = []
     mapped: list[tuple[str, str]] = []
@@ -135,7 +147,7 @@ def concept(store: Store, scheme: str, code: str) -> Concept:
             notes.append(o.value)
         elif p == _X + "depth" and isinstance(o, ox.Literal):
             depth = int(o.value)
-    narrower = store.select(f"SELECT (COUNT(?n) AS ?k) WHERE {{ ?n <{_S}broader> <{iri}> }}").rows
+    narrower = store.select(f"SELECT (COUNT(DISTINCT ?n) AS ?k) WHERE {{ {_narrower(iri, '?n')} }}").rows
     count = narrower[0].get("k") if narrower else None
     if depth is None:
         levels = store.select(f"SELECT ?d WHERE {{ ?l <{_S}member> <{iri}> ; <{_X}depth> ?d }}").rows
@@ -163,51 +175,54 @@ def concept(store: Store, scheme: str, code: str) -> Concept:
     )
 
 
-def children(store: Store, scheme: str, code: str | None) -> list[ConceptRef]:
-    """Narrower concepts of a concept, or the top concepts of the scheme when code is None."""
+@dataclass
+class ConceptPage:
+    """One page of a list of concepts in code order, with the length of the whole list."""
+
+    total: int
+    limit: int
+    offset: int
+    items: list[ConceptRef]
+
+
+MAX_PAGE = 1000
+
+
+def _page(store: Store, pattern: str, *, limit: int, offset: int) -> ConceptPage:
+    """Concepts matched by `pattern` (binding ?c), ordered by code then IRI: the same order on every page."""
+    check_page(limit=limit, offset=offset, max_limit=MAX_PAGE)
+    counted = store.select(f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ {pattern} }}").rows
+    n = counted[0].get("n") if counted else None
+    rows = store.select(
+        f"""SELECT ?c (MIN(STR(?notation)) AS ?code) WHERE {{ {pattern} OPTIONAL {{ ?c <{_S}notation> ?notation }} }}
+            GROUP BY ?c ORDER BY ?code ?c LIMIT {limit} OFFSET {offset}"""
+    )
+    iris = [c.value for r in rows if isinstance(c := r.get("c"), ox.NamedNode)]
+    refs = _labels(store, iris)
+    return ConceptPage(
+        int(n.value) if isinstance(n, ox.Literal) else 0, limit, offset, [refs.get(i, ConceptRef("", i)) for i in iris]
+    )
+
+
+def children(store: Store, scheme: str, code: str | None, *, limit: int = 100, offset: int = 0) -> ConceptPage:
+    """Narrower concepts of a concept, or the top concepts of the scheme when code is None (either direction of
+    the SKOS link counts)."""
     if code is None:
         parent = store.base_iri + scheme_path(scheme)
         if not store.ask(f"ASK {{ <{parent}> a <{_S}ConceptScheme> }}"):
             raise NotFound(f"no scheme {scheme!r}", message_zh=f"分类体系 {scheme!r} 不存在")
-        pattern = f"?c <{_S}topConceptOf> <{parent}>"
+        pattern = f"{{ ?c <{_S}topConceptOf> <{parent}> }} UNION {{ <{parent}> <{_S}hasTopConcept> ?c }}"
     else:
         parent = store.base_iri + concept_path(scheme, code)
         if not store.ask(f"ASK {{ <{parent}> ?p ?o }}"):
-            raise NotFound(
-                f"no concept with code {code!r} in scheme {scheme!r}",
-                message_zh=f"分类体系 {scheme!r} 中没有代码为 {code!r} 的概念",
-            )
-        pattern = f"?c <{_S}broader> <{parent}>"
-    rows = store.select(f"SELECT ?c WHERE {{ {pattern} }}")
-    iris = [r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode)]
-    refs = _labels(store, iris)
-    return sorted(refs.values(), key=lambda r: r.code)
+            raise _not_found(scheme, code)
+        pattern = _narrower(parent, "?c")
+    return _page(store, pattern, limit=limit, offset=offset)
 
 
-def search(store: Store, q: str, *, scheme: str | None = None, limit: int = 20) -> list[ConceptRef]:
-    """Concepts whose code starts with q or whose zh/en label contains it, exact codes first."""
-    text = q.strip()
-    if not text:
-        raise BadInput("the search text q is empty", message_zh="检索词 q 为空")
-    if not 1 <= limit <= 200:
-        raise BadInput("limit must be between 1 and 200", message_zh="limit 必须在 1 到 200 之间")
-    needle = ox.Literal(text.lower())
-    scope = f"?c <{_S}inScheme> <{store.base_iri + scheme_path(scheme)}> ." if scheme else ""
-    rows = store.select(
-        f"""SELECT ?c ?code ?rank WHERE {{
-              {{ ?c <{_S}notation> ?code . {scope}
-                 FILTER(STRSTARTS(LCASE(STR(?code)), {needle}))
-                 BIND(IF(LCASE(STR(?code)) = {needle}, 0, 1) AS ?rank) }}
-              UNION
-              {{ ?c <{_S}prefLabel> ?label . {scope}
-                 FILTER(CONTAINS(LCASE(STR(?label)), {needle}))
-                 ?c <{_S}notation> ?code BIND(2 AS ?rank) }}
-            }} ORDER BY ?rank STRLEN(STR(?code)) ?code LIMIT {limit * 3}"""
-    )
-    ordered: list[str] = []
-    for row in rows:
-        c = row["c"]
-        if isinstance(c, ox.NamedNode) and c.value not in ordered:
-            ordered.append(c.value)
-    refs = _labels(store, ordered[:limit])
-    return [refs[i] for i in ordered[:limit] if i in refs]
+def level_members(store: Store, scheme: str, depth: int, *, limit: int = 100, offset: int = 0) -> ConceptPage:
+    """Members of the scheme's xkos:ClassificationLevel at `depth` (1 = top)."""
+    level = store.base_iri + level_path(scheme, depth)
+    if not store.ask(f"ASK {{ <{level}> a <{_X}ClassificationLevel> }}"):
+        raise NotFound(f"scheme {scheme!r} has no level {depth}", message_zh=f"分类体系 {scheme!r} 没有第 {depth} 层级")
+    return _page(store, f"<{level}> <{_S}member> ?c", limit=limit, offset=offset)

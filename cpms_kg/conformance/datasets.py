@@ -5,8 +5,9 @@ A committed dataset lives in `{base}graph/private/firm/{firm}/{dataset}` (hidden
 endpoint): the products plus the dataset description made at commit time. Only an upload without
 violations is committed. Sharing publishes two public graphs:
 
-- `{base}graph/warehouse/{firm}/{dataset}`: a verbatim copy of the committed graph, nothing added. This
-  is the dataset's content, the thing a data IP registration hashes (cpms_kg.workflow.dataip);
+- `{base}graph/warehouse/{firm}/{dataset}`: the committed triples plus their schema.org description
+  (cpms_kg.schemaorg), derived deterministically with IRIs only. This is the dataset's content, the thing
+  a data IP registration hashes (cpms_kg.workflow.dataip), stable across re-shares;
 - `{base}graph/catalogue/{firm}/{dataset}`: the share-time catalogue entry (the industry catalogue, the
   licence, dcterms:modified, the distribution), which changes on every share.
 
@@ -23,6 +24,7 @@ from urllib.parse import unquote
 
 import pyoxigraph as ox
 
+from cpms_kg import schemaorg
 from cpms_kg.accounts import Role, User
 from cpms_kg.conformance.pipeline import Outcome
 from cpms_kg.errors import BadInput, Forbidden, NotFound
@@ -301,8 +303,9 @@ def share(store: Store, firm: str, dataset: str, *, licence: str = DEFAULT_LICEN
     # Content first: a failure between the two writes leaves shared data without its entry, which the
     # next share completes, never an entry pointing at missing data.
     content = public_graph(base, firm, dataset)
+    published = triples + schemaorg.describe_products(store, triples)  # the public copy also speaks schema.org
     store.replace_graph(
-        content, LoadSource(name=dataset, format=ox.RdfFormat.N_TRIPLES, data=_ntriples(triples), graph=content)
+        content, LoadSource(name=dataset, format=ox.RdfFormat.N_TRIPLES, data=_ntriples(published), graph=content)
     )
     listing = catalogue_graph(base, firm, dataset)
     store.replace_graph(

@@ -17,7 +17,6 @@ Output is a sorted list of distinct triples, so serialisations are byte-identica
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -25,6 +24,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from cpms_kg import jsonld
 from cpms_kg.namespaces import PREFIXES
 from cpms_kg.standards.model import Attribute, Category, CodeList, Requirement, Standard, Text
 from cpms_kg.standards.rdf_terms import (
@@ -263,38 +263,8 @@ def to_turtle(standard: Standard, base_iri: str) -> str:
 
 
 def to_jsonld(standard: Standard, base_iri: str) -> str:
-    """Compacted JSON-LD with an inline @context (no remote context to fetch), keys and nodes sorted."""
+    """JSON-LD compacted with the ontology's published context, carried inline (nothing remote to fetch)
+    with the version's folders as extra prefixes; keys and nodes sorted."""
     triples = to_triples(standard, base_iri)
-    context = prefixes(standard, base_iri, triples)
-    # Longest namespace first, so a folder prefix wins over its parent's.
-    spaces = sorted(context.items(), key=lambda kv: -len(kv[1]))
-
-    def compact(iri: str) -> str:
-        for prefix, ns in spaces:
-            if iri.startswith(ns) and iri != ns and not iri[len(ns) :].startswith("//"):
-                return f"{prefix}:{iri[len(ns) :]}"
-        return iri
-
-    def node_id(term: ox.NamedNode | ox.BlankNode) -> str:
-        return compact(term.value) if isinstance(term, ox.NamedNode) else f"_:{term.value}"
-
-    nodes: dict[str, dict[str, list[object]]] = {}
-    for t in triples:
-        subject = node_id(t.subject)  # type: ignore[arg-type]
-        node = nodes.setdefault(subject, {})
-        o = t.object
-        if t.predicate.value == TYPE and isinstance(o, ox.NamedNode):
-            node.setdefault("@type", []).append(compact(o.value))
-            continue
-        value: dict[str, str]
-        if isinstance(o, ox.Literal):
-            value = {"@value": o.value}
-            if o.language:
-                value["@language"] = o.language
-            elif o.datatype.value != X + "string":
-                value["@type"] = compact(o.datatype.value)
-        else:
-            value = {"@id": node_id(o)}  # type: ignore[arg-type]
-        node.setdefault(compact(t.predicate.value), []).append(value)
-    graph = [{"@id": subject, **body} for subject, body in sorted(nodes.items())]
-    return json.dumps({"@context": context, "@graph": graph}, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    folders = {k: v for k, v in prefixes(standard, base_iri, triples).items() if k not in PREFIXES}
+    return jsonld.dumps(triples, prefixes=folders)

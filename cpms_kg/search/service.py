@@ -1,0 +1,47 @@
+"""The search service: one index per store generation, rebuilt by the first search after a write."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from cpms_kg.search.collect import collect
+from cpms_kg.search.index import Index
+from cpms_kg.search.model import SearchPage, SearchQuery
+from cpms_kg.store.base import Store
+
+
+@dataclass(frozen=True)
+class Built:
+    index: Index
+    generation: int
+    seconds: float
+    """Wall-clock time the build took (reading the store included)."""
+
+
+class SearchService:
+    """Holds the index of one store; safe to share between request threads."""
+
+    def __init__(self) -> None:
+        self._built: Built | None = None
+        self._lock = threading.Lock()
+
+    def current(self, store: Store) -> Built:
+        """The index for the store as it is now, building it when the store has changed since."""
+        built = self._built
+        if built is not None and built.generation == store.generation:
+            return built
+        with self._lock:
+            built = self._built
+            if built is None or built.generation != store.generation:
+                # Read the generation first: a write during the build leaves the index marked stale.
+                generation = store.generation
+                started = time.perf_counter()
+                index = Index(collect(store))
+                built = Built(index, generation, time.perf_counter() - started)
+                self._built = built
+            return built
+
+    def search(self, store: Store, query: SearchQuery) -> SearchPage:
+        return self.current(store).index.search(query)
