@@ -2,20 +2,28 @@
 
 Idempotent: each shipped file's SHA-256 is recorded in the meta graph, so later starts reuse the
 store and only a changed file is reloaded (its graph replaced in one step).
+
+With demo data, the demo standards and the demo firms' product tables (cpms_kg/demo_firms.py) are
+loaded too: each table is checked, committed and shared through the conformance pipeline like a
+firm's upload, and its hash (with the standard's) recorded under its catalogue entry graph, so an
+unchanged table is not shared again (nor re-shared after someone withdrew it).
 """
 
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from cpms_kg import __version__
 from cpms_kg.classification.shipped import SHIPPED
+from cpms_kg.demo_firms import DEMO_FIRMS, firm_triples, table
 from cpms_kg.errors import UsageError
 from cpms_kg.iris import graph_path
 from cpms_kg.namespaces import CPMS
@@ -24,6 +32,7 @@ from cpms_kg.standards.demo import DEMO_STANDARDS
 from cpms_kg.standards.model import Standard
 from cpms_kg.standards.rdf import to_turtle
 from cpms_kg.store.base import LoadSource, Store
+from cpms_kg.terms import ntriples
 
 META_GRAPH = graph_path("meta")
 ONTOLOGY_GRAPH = graph_path("ontology")
@@ -114,9 +123,45 @@ def initialise(store: Store, *, demo: bool = True, progress: Callable[[str], Non
         store.replace_graph(graph, source)
         hashes[graph] = digest
         report.loaded.append(item.name)
+    if demo:
+        _share_demo_firms(store, hashes, report, progress)
     if report.changed or base is None:
         _write_meta(store, hashes)
     return report
+
+
+def _share_demo_firms(
+    store: Store, hashes: dict[str, str], report: InitReport, progress: Callable[[str], None] | None
+) -> None:
+    from cpms_kg.conformance.datasets import catalogue_graph, commit, share
+    from cpms_kg.conformance.pipeline import Options, check_file
+    from cpms_kg.standards.service import load
+
+    for firm in DEMO_FIRMS:
+        record = ntriples(firm_triples(store.base_iri, firm))
+        standard_graph = store.base_iri + graph_path("standard", *firm.standard.split("@"))
+        data = table(firm)
+        digest = hashlib.sha256(b"\n".join([data, record, hashes.get(standard_graph, "").encode()])).hexdigest()
+        key = catalogue_graph(store.base_iri, firm.id, firm.dataset)
+        name = f"demo firm {firm.id}"
+        if hashes.get(key) == digest:
+            report.unchanged.append(name)
+            continue
+        if progress is not None:
+            progress(name)
+        firm_graph = store.base_iri + graph_path("firm", firm.id)
+        store.replace_graph(firm_graph, LoadSource(name, ox.RdfFormat.N_TRIPLES, data=record, graph=firm_graph))
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"{firm.id}.csv"
+            path.write_bytes(data)
+            outcome = check_file(store, firm.standard, path, Options(firm=firm.id, trusted=True))
+            if not outcome.report.conforms:
+                raise RuntimeError(f"the demo table of {firm.id} does not conform to {firm.standard}")
+            # The products are built from the file when committed, so while it still exists.
+            commit(store, outcome, load(store, firm.standard, trusted=True), firm=firm.id, dataset=firm.dataset)
+        share(store, firm.id, firm.dataset)
+        hashes[key] = digest
+        report.loaded.append(name)
 
 
 def _write_meta(store: Store, hashes: dict[str, str]) -> None:

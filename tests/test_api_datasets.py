@@ -15,6 +15,7 @@ from api import create_app
 from cpms_kg import accounts
 from cpms_kg.accounts import Role
 from cpms_kg.conformance.datasets import public_graph
+from cpms_kg.demo_firms import DEMO_FIRMS
 from cpms_kg.settings import Settings
 from cpms_kg.store import Store, open_store
 from cpms_kg.workflow import audit
@@ -95,7 +96,8 @@ def test_listing_shows_the_callers_firm_and_everything_to_an_admin(service: Serv
     other = service.client.get("/api/datasets", params={"firm": "globex"}, headers=service.auth("acme-steward"))
     bilingual_error(other, 403, "globex")
     everything = service.client.get("/api/datasets", headers=service.auth("admin")).json()["datasets"]
-    assert {(d["firm"], d["id"]) for d in everything} == {("acme", "2026-q4"), ("globex", "g-1")}
+    demo = {(f.id, f.dataset) for f in DEMO_FIRMS}  # committed and shared by `cpms-kg init`
+    assert {(d["firm"], d["id"]) for d in everything} == {("acme", "2026-q4"), ("globex", "g-1")} | demo
     one = service.client.get("/api/datasets", params={"firm": "globex"}, headers=service.auth("admin")).json()
     assert [d["firm"] for d in one["datasets"]] == ["globex"]
 

@@ -48,6 +48,7 @@ def test_commit_share_unshare(store_dir: Path, tmp_path: Path) -> None:
     items = (
         "SELECT (COUNT(DISTINCT ?attribute) AS ?n) WHERE { ?catalog a <http://www.w3.org/ns/dcat#Catalog> ; "
         "<http://www.w3.org/ns/dcat#dataset> ?d . ?d <https://w3id.org/cpms-kg/ontology#hasDataItem> ?i . "
+        f"FILTER(?d = <{BASE}dataset/acme/2026-q4>) "  # the demo firms' shared datasets are in the store too
         "?i <https://w3id.org/cpms-kg/ontology#definedBy> ?attribute }"
     )
     assert count(store_dir, items) == 7  # the seven attribute columns the file fills (not code, category, notes)

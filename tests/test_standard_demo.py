@@ -18,7 +18,16 @@ from rdflib.namespace import RDF, SKOS
 
 from cpms_kg.namespaces import CPMS, QUDT, SH
 from cpms_kg.standards.demo import BEARING_DESIGNATION, DEMO_STANDARDS, THREAD_SIZES, bearings, fasteners
-from cpms_kg.standards.model import Attribute, Datatype, MappingRelation, Standard, Status, Text, item_path
+from cpms_kg.standards.model import (
+    Attribute,
+    Datatype,
+    MappingRelation,
+    Standard,
+    Status,
+    Text,
+    attribute_iri,
+    item_path,
+)
 from cpms_kg.standards.shapes import shapes_turtle
 from tests.conftest import BASE, ROOT, SHARED
 from tests.test_shapes import SHACL_SHACL
@@ -443,7 +452,9 @@ def test_a_product_made_of_the_examples_only_misses_attributes_without_example(s
     for code in bound:
         a = standard.attribute(code)
         if a is not None and a.example is not None:
-            data.add((product, iri("attribute", code), rdflib.Literal(a.example, datatype=_XSD.get(a.datatype))))
+            # attribute_iri: a reused attribute's values use the IRI of the standard that defines it.
+            predicate = rdflib.URIRef(attribute_iri(BASE, info, a))
+            data.add((product, predicate, rdflib.Literal(a.example, datatype=_XSD.get(a.datatype))))
     shapes = compiled(info.id)
     _, report, _ = pyshacl.validate(data, shacl_graph=shapes, ont_graph=shapes, inference="none")
     rules = {

@@ -26,10 +26,11 @@ import pyoxigraph as ox
 
 from cpms_kg import schemaorg
 from cpms_kg.accounts import Role, User
+from cpms_kg.catalogue import entry_triples
 from cpms_kg.conformance.pipeline import Outcome
 from cpms_kg.errors import BadInput, Forbidden, NotFound
 from cpms_kg.iris import firm_iri, graph_path, segment
-from cpms_kg.namespaces import CPMS, DCAT, DCTERMS, RDF, RDFS, XSD
+from cpms_kg.namespaces import CPMS, DCAT, DCTERMS, RDF, XSD
 from cpms_kg.standards.model import Standard, version_path
 from cpms_kg.store.base import LoadSource, Store
 from cpms_kg.terms import value
@@ -272,34 +273,7 @@ def share(store: Store, firm: str, dataset: str, *, licence: str = DEFAULT_LICEN
     version = next(
         (t.object for t in triples if t.subject == node and t.predicate.value == str(DCTERMS.conformsTo)), None
     )
-    industry = (
-        store.select(
-            f"SELECT ?industry WHERE {{ <{version.value}> <{CPMS}industry> ?industry }}"  # type: ignore[union-attr]
-        ).rows
-        if version is not None
-        else []
-    )
-    concept = industry[0]["industry"].value if industry else base + "classification/unknown"  # type: ignore[union-attr]
-    catalog = _n(f"{base}catalog/{concept[len(base) :].replace('classification/', '').replace('/', '-')}")
-    entry = [
-        ox.Triple(catalog, _n(str(RDF.type)), _n(str(DCAT.Catalog))),
-        ox.Triple(catalog, _n(str(RDF.type)), _n(str(CPMS.IndustryDataWarehouse))),
-        ox.Triple(catalog, _n(str(DCTERMS.subject)), _n(concept)),
-        ox.Triple(catalog, _n(str(RDFS.label)), ox.Literal("行业数据仓库", language="zh")),
-        ox.Triple(catalog, _n(str(RDFS.label)), ox.Literal("Industry data warehouse", language="en")),
-        ox.Triple(catalog, _n(str(DCAT.dataset)), node),
-        ox.Triple(node, _n(str(RDF.type)), _n(str(CPMS.CatalogueEntry))),
-        ox.Triple(node, _n(str(DCTERMS.license)), _n(licence)),
-        ox.Triple(node, _n(str(DCTERMS.modified)), _now()),
-        ox.Triple(node, _n(str(DCAT.distribution)), _n(node.value + "/distribution")),
-        ox.Triple(_n(node.value + "/distribution"), _n(str(RDF.type)), _n(str(DCAT.Distribution))),
-        ox.Triple(_n(node.value + "/distribution"), _n(str(DCAT.accessURL)), _n(node.value)),
-        ox.Triple(
-            _n(node.value + "/distribution"),
-            _n(str(DCAT.mediaType)),
-            _n("https://www.iana.org/assignments/media-types/text/turtle"),
-        ),
-    ]
+    entry = entry_triples(store, node, triples, version if isinstance(version, ox.NamedNode) else None, licence=licence)
     # Content first: a failure between the two writes leaves shared data without its entry, which the
     # next share completes, never an entry pointing at missing data.
     content = public_graph(base, firm, dataset)

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 import rdflib
 
 from cpms_kg.namespaces import CPMS, OWL, RDF, RDFS, SH, XSD
-from cpms_kg.standards.model import Attribute, Standard, item_path
+from cpms_kg.standards.model import Attribute, Standard, attribute_iri
 
 COMPONENTS = {
     "minCount": "MinCountConstraintComponent",
@@ -148,7 +148,7 @@ def attribute_paths(standard: Standard, base_iri: str) -> dict[str, Attribute]:
     info = standard.info
     out: dict[str, Attribute] = {}
     for attribute in standard.attributes:
-        iri = base_iri + item_path(info.id, info.version, "attribute", attribute.code)
+        iri = attribute_iri(base_iri, info, attribute)
         if iri in out:
             raise Unsupported(f"attributes {out[iri].code!r} and {attribute.code!r} share the predicate {iri}")
         out[iri] = attribute

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from cpms_kg.iris import segment
 from cpms_kg.namespaces import RDF, XSD
-from cpms_kg.standards.model import Datatype, Standard, item_path
+from cpms_kg.standards.model import Datatype, Standard, attribute_iri, item_path
 
 _XSD = {
     Datatype.STRING: "string",
@@ -70,6 +70,7 @@ def literal(value: str, datatype: Datatype) -> ox.Literal:
 def product_graph(records: list[ProductRecord], standard: Standard, base_iri: str, firm: str) -> ProductGraph:
     info = standard.info
     attributes = {a.code: a for a in standard.attributes}
+    predicates = {a.code: attribute_iri(base_iri, info, a) for a in standard.attributes}  # reused: the other IRI
     out = ProductGraph()
     rdf_type = ox.NamedNode(str(RDF.type))
     for record in records:
@@ -83,7 +84,7 @@ def product_graph(records: list[ProductRecord], standard: Standard, base_iri: st
         out.origins[(product, None)] = (record.row, None)
         for cell in record.cells:
             attribute = attributes[cell.attribute]
-            predicate = base_iri + item_path(info.id, info.version, "attribute", cell.attribute)
+            predicate = predicates[cell.attribute]
             out.triples.append(ox.Triple(node, ox.NamedNode(predicate), literal(cell.value, attribute.datatype)))
             out.origins[(product, predicate)] = (record.row, cell.column)
     return out

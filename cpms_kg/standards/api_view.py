@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cpms_kg.standards.diff import plain
-from cpms_kg.standards.model import Standard, item_path, version_path
+from cpms_kg.standards.model import Standard, attribute_iri, code_list_iri, item_path, version_path
 from cpms_kg.standards.rdf import StandardSummary
 
 
@@ -51,7 +51,8 @@ def full(standard: Standard, base_iri: str) -> dict[str, Any]:
 
     out = summary(standard, base_iri)
     out["categories"] = [{"iri": iri("category", c.code), **plain(c)} for c in standard.categories]
-    out["attributes"] = [{"iri": iri("attribute", a.code), **plain(a)} for a in standard.attributes]
-    out["code_lists"] = [{"iri": iri("codelist", c.id), **plain(c)} for c in standard.code_lists]
+    # A reused item's IRI is the one of the standard that defines it.
+    out["attributes"] = [{"iri": attribute_iri(base_iri, info, a), **plain(a)} for a in standard.attributes]
+    out["code_lists"] = [{"iri": code_list_iri(base_iri, info, c), **plain(c)} for c in standard.code_lists]
     out["requirements"] = [plain(r) for r in standard.requirements]
     return out

@@ -20,16 +20,24 @@ Grounding (issue 3 part 3):
   ISO 898-1/-2, ISO 3506-1, ISO 4759-1, ISO 4042, ISO 10683, ISO 10684).
 No GB/T numbers are used as data; the PROVENANCE file only notes that GB/T 276, GB/T 5782 and
 GB/T 6170 are technically equivalent to DIN 625 / ISO 4014 / ISO 4032 for many sizes.
+
+Cross-industry reuse: the trade attributes (HS code, GTIN, brand, firm item code) mean the same for
+any product, so the bearing standard defines them and the fastener standard reuses them (same IRIs,
+so one query finds the brands of bearings and fasteners alike). Attributes that are alike but not the
+same carry skos:closeMatch: the fasteners' material and maximum service temperature to the bearings'
+material and maximum operating temperature (same notion and unit, different code lists and limits).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 from cpms_kg.standards.model import (
     Attribute,
+    AttributeMatch,
     Category,
     Code,
     CodeList,
@@ -42,6 +50,7 @@ from cpms_kg.standards.model import (
     StandardInfo,
     Status,
     Text,
+    item_path,
 )
 
 BOLTS_PROVENANCE = "../shared/data/bolts-standard-parts/PROVENANCE.md"
@@ -122,7 +131,7 @@ def _requirements(rows: Iterable[tuple[str, Obligation, str]]) -> tuple[Requirem
 
 
 def _trade_attributes(hs_example: str) -> tuple[Attribute, ...]:
-    """Identification attributes both standards share."""
+    """Identification attributes any product has: defined by the bearing standard, reused by the fasteners'."""
     return (
         _text(
             "hs_code",
@@ -409,6 +418,19 @@ def bearings() -> Standard:
 
 # --- Fasteners -----------------------------------------------------------------------------------
 
+_TRADE = ("hs_code", "gtin", "brand", "firm_item_code")
+
+
+def _bearing_item(kind: str, code: str) -> str:
+    """An item of the bearing standard, relative to the base IRI (the same data under any base)."""
+    info = bearings().info
+    return item_path(info.id, info.version, kind, code)
+
+
+def _close_to_bearings(code: str) -> AttributeMatch:
+    return AttributeMatch(MappingRelation.CLOSE, _bearing_item("attribute", code))
+
+
 # ISO 261 first- and second-choice sizes M1.6..M64 that the BOLTS ISO tables list.
 THREAD_SIZES = (
     "M1.6", "M2", "M2.5", "M3", "M3.5", "M4", "M5", "M6", "M8", "M10", "M12", "M14", "M16", "M18", "M20",
@@ -626,11 +648,12 @@ def _fastener_attributes() -> tuple[Attribute, ...]:
              "800", Text("螺栓、螺钉材料的最小抗拉强度。", "Minimum tensile strength of the bolt or screw material.")),
         _num("tightening_torque", Text("推荐拧紧力矩", "Recommended tightening torque"), "N-M", "0.01", "10000", None,
              Text("制造商推荐的拧紧力矩。", "Tightening torque recommended by the manufacturer.")),
-        _num("max_service_temperature", Text("最高使用温度", "Maximum service temperature"), "DEG_C", "-60", "300",
-             None, Text("锁紧性能保持有效的最高使用温度。", "Highest service temperature at which locking stays "
-                        "effective.")),
-        _code("material", Text("材料", "Material"), "fastener_material", "carbon-steel", Text(
-            "紧固件的基体材料。", "Base material of the fastener.")),
+        replace(_num("max_service_temperature", Text("最高使用温度", "Maximum service temperature"), "DEG_C", "-60",
+                     "300", None, Text("锁紧性能保持有效的最高使用温度。", "Highest service temperature at which "
+                                       "locking stays effective.")),
+                matches=(_close_to_bearings("max_operating_temperature"),)),
+        replace(_code("material", Text("材料", "Material"), "fastener_material", "carbon-steel", Text(
+            "紧固件的基体材料。", "Base material of the fastener.")), matches=(_close_to_bearings("material"),)),
         _code("surface_treatment", Text("表面处理", "Surface treatment"), "surface_treatment", "zinc-plated", Text(
             "紧固件的表面处理或涂层。", "Surface treatment or coating of the fastener.")),
         # A part is often marked to more than one equivalent standard, hence no upper bound.
@@ -643,7 +666,7 @@ def _fastener_attributes() -> tuple[Attribute, ...]:
             "1000 件产品的参考质量。", "Reference mass of 1000 pieces.")),
         _num("package_quantity", Text("包装数量", "Pieces per package"), "ONE", "1", "1000000", None, Text(
             "每个最小销售包装内的件数。", "Number of pieces in the smallest sales package."), integer=True),
-        *_trade_attributes("731815"),
+        *(replace(a, reuse=_bearing_item("attribute", a.code)) for a in bearings().attributes if a.code in _TRADE),
     )
 
 

@@ -4,10 +4,16 @@ This is the one in-memory form that every other form converts to and from: the X
 template, RDF (Turtle, JSON-LD), and the compiled SHACL shapes. Items are identified by their code
 within a version; IRIs are minted from codes (see `iris`), so equal codes across versions are the
 same item for diffs.
+
+An attribute or a code list may instead be reused from another standard (`reuse`: the IRI that
+defines it, relative to the base IRI when minted here): the version then points at that IRI and does
+not define it again. Its fields hold the definition read from the store (`standards.reuse`), so every
+consumer (shapes, conformance, pages) treats it like an own item; `attribute_iri` gives the predicate.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -76,6 +82,17 @@ class Mapping:
 
 
 @dataclass(frozen=True)
+class AttributeMatch:
+    """An attribute's SKOS mapping to an attribute of another standard, e.g. (closeMatch, IRI).
+
+    `target` is an IRI reference like `reuse`: relative to the base IRI when minted here.
+    """
+
+    relation: MappingRelation
+    target: str
+
+
+@dataclass(frozen=True)
 class Code:
     code: str
     label: Text
@@ -86,6 +103,8 @@ class CodeList:
     id: str
     name: Text
     codes: tuple[Code, ...]
+    reuse: str | None = None
+    """The IRI of the code list this one is (defined by another standard), or None for an own list."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +133,10 @@ class Attribute:
     min_count: int = 0
     max_count: int | None = 1
     example: str | None = None
+    reuse: str | None = None
+    """The IRI of the attribute this one is (defined by another standard), or None for an own attribute."""
+    matches: tuple[AttributeMatch, ...] = ()
+    """Mappings to attributes of other standards, sorted (relation, target)."""
 
 
 @dataclass(frozen=True)
@@ -187,3 +210,30 @@ def code_path(standard_id: str, version: str, list_id: str, code: str) -> str:
 def requirement_path(standard_id: str, version: str, requirement: Requirement) -> str:
     # Two segments: joining the codes with a separator could make two requirements collide.
     return f"{item_path(standard_id, version, 'requirement', requirement.category)}/{segment(requirement.attribute)}"
+
+
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def resolve_reference(base_iri: str, reference: str) -> str:
+    """An IRI reference as written in a standard: absolute, or a path relative to the base IRI."""
+    return reference if _ABSOLUTE.match(reference) else base_iri + reference
+
+
+def relative_reference(base_iri: str, iri: str) -> str:
+    """The inverse of `resolve_reference`: IRIs minted under the base are kept relative, so a standard
+    that reuses a demo attribute is the same data under any base IRI."""
+    return iri[len(base_iri) :] if iri.startswith(base_iri) else iri
+
+
+def attribute_iri(base_iri: str, info: StandardInfo, attribute: Attribute) -> str:
+    """The predicate of an attribute's values: its own IRI, or the IRI of the attribute it reuses."""
+    if attribute.reuse is not None:
+        return resolve_reference(base_iri, attribute.reuse)
+    return base_iri + item_path(info.id, info.version, "attribute", attribute.code)
+
+
+def code_list_iri(base_iri: str, info: StandardInfo, code_list: CodeList) -> str:
+    if code_list.reuse is not None:
+        return resolve_reference(base_iri, code_list.reuse)
+    return base_iri + item_path(info.id, info.version, "codelist", code_list.id)

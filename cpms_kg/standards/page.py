@@ -6,7 +6,17 @@ from __future__ import annotations
 from html import escape
 
 from cpms_kg.html import local_href, shell
-from cpms_kg.standards.model import Attribute, Category, Datatype, Standard, item_path, version_path
+from cpms_kg.standards.model import (
+    Attribute,
+    Category,
+    Datatype,
+    Standard,
+    attribute_iri,
+    code_list_iri,
+    item_path,
+    resolve_reference,
+    version_path,
+)
 
 _OBLIGATION = {"required": "必填 required", "recommended": "推荐 recommended", "optional": "可选 optional"}
 
@@ -27,7 +37,8 @@ def _domain(a: Attribute, standard: Standard, base: str) -> str:
         parts.append(_bi("长度", "length") + f" {a.min_length or 0} … {'' if a.max_length is None else a.max_length}")
     if a.datatype is Datatype.CODE and a.code_list:
         listed = standard.code_list(a.code_list)
-        href = local_href(base, base + item_path(standard.info.id, standard.info.version, "codelist", a.code_list))
+        own = base + item_path(standard.info.id, standard.info.version, "codelist", a.code_list)
+        href = local_href(base, own if listed is None else code_list_iri(base, standard.info, listed))
         name = listed.name.zh if listed else a.code_list
         parts.append(f'<a href="{escape(href)}">{escape(name)}</a>')
     return "<br>".join(parts)
@@ -52,9 +63,14 @@ def version_page(standard: Standard, base: str, unit_symbols: dict[str, str]) ->
     iri = base + version_path(info.id, info.version)
     rows = []
     for a in standard.attributes:
-        href = local_href(base, base + item_path(info.id, info.version, "attribute", a.code))
+        href = local_href(base, attribute_iri(base, info, a))
         unit = unit_symbols.get(a.unit or "", a.unit or "")
         code = f'<a href="{escape(href)}"><code>{escape(a.code)}</code></a>'
+        if a.reuse is not None:
+            code += f'<br><span class="iri">{_bi("复用", "reused")}</span>'
+        for m in a.matches:
+            target = local_href(base, resolve_reference(base, m.target))
+            code += f'<br><span class="iri">{escape(m.relation.value)}</span> <a href="{escape(target)}">→</a>'
         rows.append(
             f"<tr><td>{code}</td><td>{_bi(a.name.zh, a.name.en)}</td>"
             f"<td>{escape(a.datatype.value)}</td><td>{escape(unit)}</td><td>{_domain(a, standard, base)}</td>"

@@ -18,6 +18,7 @@ from cpms_kg.resources import shapes_dir
 from cpms_kg.shacl_results import findings
 from cpms_kg.standards.model import Standard
 from cpms_kg.standards.rdf_write import to_triples
+from cpms_kg.standards.reuse import definitions, reused_iris
 from cpms_kg.store.base import Store
 
 
@@ -79,6 +80,7 @@ def check_triples(standard_key: str, triples: list[ox.Triple]) -> QualityReport:
 
 
 def check_standard(store: Store, standard: Standard) -> QualityReport:
-    """Checks a version (loaded or about to be) against the classifications in the store."""
-    triples = to_triples(standard, store.base_iri)
+    """Checks a version (loaded or about to be) against the classifications in the store, with the
+    definitions of the items it reuses from other standards."""
+    triples = to_triples(standard, store.base_iri) + definitions(store, reused_iris(standard, store.base_iri))
     return check_triples(standard.key, triples + context(store, triples))

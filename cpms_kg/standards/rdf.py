@@ -127,7 +127,8 @@ def load_standard(store: Store, standard_id: str, version: str | None = None, *,
     parts = "|".join(
         f"<{C}{p}>" for p in ("hasAttribute", "hasCodeList", "hasRequirement", "issuingBody", "expertGroup")
     )
-    # Everything from_quads reads: the version, its items, their value domains, codes and mapping axioms.
+    # Everything from_quads reads: the version, its items, their value domains, codes and mapping axioms;
+    # reused items are read the same way from the graph of the standard that defines them.
     triples = store.construct(
         f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
               {{ VALUES ?s {{ <{v}> <{iris.standard}> }} ?s ?p ?o }}
@@ -136,6 +137,7 @@ def load_standard(store: Store, standard_id: str, version: str | None = None, *,
               UNION {{ <{v}> <{C}hasAttribute> ?a . ?a <{C}valueDomain> ?s . ?s ?p ?o }}
               UNION {{ <{v}> <{C}hasCodeList> ?l . ?s <{SK}inScheme> ?l ; ?p ?o }}
               UNION {{ ?c <{SK}inScheme> <{v}> . ?s <{ANNOTATED_SOURCE}> ?c ; ?p ?o }}
+              UNION {{ ?s <{ANNOTATED_SOURCE}> <{v}> ; ?p ?o }}
             }}""",
         trusted=trusted,
     )

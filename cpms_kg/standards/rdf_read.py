@@ -4,6 +4,9 @@ Codes come from skos:notation where the item is present and from its IRI otherwi
 an item the graph lacks still reads back). Items are ordered by cpms:position, then code; a missing
 optional field reads as its model default. Triples about other things are ignored, so the input may
 be a whole store's worth of CONSTRUCT results.
+
+An attribute or code list outside this version's IRIs is reused: its definition must be among the
+triples (`load_standard` fetches it from the store), and its place here is the owl:Axiom's position.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import pyoxigraph as ox
 from cpms_kg.errors import BadInput, NotFound
 from cpms_kg.standards.model import (
     Attribute,
+    AttributeMatch,
     Category,
     Code,
     CodeList,
@@ -29,6 +33,7 @@ from cpms_kg.standards.model import (
     StandardInfo,
     Status,
     Text,
+    relative_reference,
 )
 from cpms_kg.standards.rdf_terms import (
     ANNOTATED_PROPERTY,
@@ -115,8 +120,27 @@ class _Reader:
             return notation
         decoded = self.iris.item_code(kind, iri)
         if decoded is None:
-            raise BadInput(f"{iri} is not a {kind} of {self.iris.node}", message_zh=f"{iri} 不属于 {self.iris.node}")
+            raise BadInput(
+                f"{kind} {iri} of {self.iris.node} is defined by another standard that is not in the store "
+                "(load or publish that standard first)",
+                message_zh=f"{self.iris.node} 复用的 {iri} 由其他标准定义，但存储中没有该定义（请先载入或发布该标准）",
+            )
         return decoded
+
+    def own(self, kind: str, iri: str) -> bool:
+        return self.iris.item_code(kind, iri) is not None
+
+    def members(self, prop: str, kind: str) -> list[tuple[str, str]]:
+        """(iri, code) of the version's attributes or code lists, own and reused, in their order here."""
+        g, v = self.g, self.iris.node
+        placed: dict[str, int] = {}
+        for axiom in g.subjects(ANNOTATED_SOURCE, v):
+            target = g.iri(axiom, ANNOTATED_TARGET)
+            if g.iri(axiom, ANNOTATED_PROPERTY) == prop and target is not None:
+                placed[target] = self._position(axiom)
+        found = [(iri, self.code(kind, iri)) for iri in g.iris(v, prop)]
+        found.sort(key=lambda ic: (self._position(ic[0]) if self.own(kind, ic[0]) else placed.get(ic[0], _LAST), ic[1]))
+        return found
 
     def ordered(self, nodes: Iterable[Term | str], kind: str) -> list[tuple[str, str]]:
         """(iri, code) of named items, by position then code."""
@@ -139,12 +163,8 @@ class _Reader:
         return Standard(
             info=self.info(),
             categories=tuple(self.category(iri, code) for iri, code in self.categories()),
-            attributes=tuple(
-                self.attribute(iri, code) for iri, code in self.ordered(self.g.iris(v, C + "hasAttribute"), "attribute")
-            ),
-            code_lists=tuple(
-                self.code_list(iri, code) for iri, code in self.ordered(self.g.iris(v, C + "hasCodeList"), "codelist")
-            ),
+            attributes=tuple(self.attribute(iri, code) for iri, code in self.members(C + "hasAttribute", "attribute")),
+            code_lists=tuple(self.code_list(iri, code) for iri, code in self.members(C + "hasCodeList", "codelist")),
             requirements=tuple(self.requirements()),
         )
 
@@ -237,8 +257,18 @@ class _Reader:
             min_count=g.integer(iri, C + "minCount") or 0,
             max_count=g.integer(iri, C + "maxCount"),
             example=g.literal(iri, SK + "example"),
+            reuse=None if self.own("attribute", iri) else relative_reference(self.iris.base, iri),
+            matches=self.matches(iri),
             **facets,  # type: ignore[arg-type]
         )
+
+    def matches(self, iri: str) -> tuple[AttributeMatch, ...]:
+        found = [
+            AttributeMatch(relation, relative_reference(self.iris.base, target))
+            for prop, relation in _RELATIONS.items()
+            for target in self.g.iris(iri, prop)
+        ]
+        return tuple(sorted(found, key=lambda m: (_RELATION_ORDER[m.relation], m.target)))
 
     def code_list(self, iri: str, list_id: str) -> CodeList:
         codes = self.ordered(self.g.subjects(SK + "inScheme", iri), "code")
@@ -246,6 +276,7 @@ class _Reader:
             id=list_id,
             name=self.g.text(iri, SK + "prefLabel") or Text("", ""),
             codes=tuple(Code(code, self.g.text(node, SK + "prefLabel") or Text("", "")) for node, code in codes),
+            reuse=None if self.own("codelist", iri) else relative_reference(self.iris.base, iri),
         )
 
     def requirements(self) -> Iterable[Requirement]:

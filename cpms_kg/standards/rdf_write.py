@@ -12,6 +12,11 @@ Shape of the output (IRIs relative to the base IRI; see ontology/README.md):
   with their codes, requirements; each item carries cpms:position, its place among its siblings.
 - A category's mappings are plain SKOS mapping triples; when it has several, each also gets an
   owl:Axiom annotation with its cpms:position, the only way to keep their order in RDF.
+- A reused attribute or code list is only pointed at (cpms:hasAttribute / cpms:hasCodeList and the
+  requirements name the other standard's IRI): its definition stays in the graph of the standard that
+  defines it. Its position in this version is an owl:Axiom on the cpms:hasAttribute / cpms:hasCodeList
+  triple, since the item's own cpms:position is its place in the defining standard.
+- An attribute's matches to other standards' attributes are SKOS mapping triples (see ontology/README.md).
 Output is a sorted list of distinct triples, so serialisations are byte-identical for equal input.
 """
 
@@ -26,7 +31,17 @@ import pyoxigraph as ox
 
 from cpms_kg import jsonld
 from cpms_kg.namespaces import PREFIXES
-from cpms_kg.standards.model import Attribute, Category, CodeList, Requirement, Standard, Text
+from cpms_kg.standards.model import (
+    Attribute,
+    Category,
+    CodeList,
+    Requirement,
+    Standard,
+    Text,
+    attribute_iri,
+    code_list_iri,
+    resolve_reference,
+)
 from cpms_kg.standards.rdf_terms import (
     ANNOTATED_PROPERTY,
     ANNOTATED_SOURCE,
@@ -175,8 +190,26 @@ class _Writer:
                 self.add(axiom, ANNOTATED_TARGET, target)
                 self.literal(axiom, POSITION, i)
 
+    def reused(self, prop: str, iri: str, kind: str, position: int) -> None:
+        """A reused item: the link from this version and its place here, nothing about the item itself."""
+        self.add(self.iris.node, prop, iri)
+        axiom = ox.BlankNode(f"reuse_{kind}_{position}")
+        self.add(axiom, TYPE, OWL_AXIOM)
+        self.add(axiom, ANNOTATED_SOURCE, self.iris.node)
+        self.add(axiom, ANNOTATED_PROPERTY, prop)
+        self.add(axiom, ANNOTATED_TARGET, iri)
+        self.literal(axiom, POSITION, position)
+
+    def code_list_iri(self, list_id: str) -> str:
+        listed = self.s.code_list(list_id)
+        own = self.iris.item("codelist", list_id)
+        return own if listed is None else code_list_iri(self.iris.base, self.s.info, listed)
+
     def attribute(self, a: Attribute, position: int) -> None:
-        iri = self.iris.item("attribute", a.code)
+        iri = attribute_iri(self.iris.base, self.s.info, a)
+        if a.reuse is not None:
+            self.reused(C + "hasAttribute", iri, "attribute", position)
+            return
         self.item(iri, (C + "AttributeDefinition", OWL_DATATYPE_PROPERTY), a.code, a.name, position)
         self.add(self.iris.node, C + "hasAttribute", iri)
         self.add(iri, SUBPROPERTY, C + "attributeValue")
@@ -185,7 +218,9 @@ class _Writer:
         if a.unit is not None:
             self.add(iri, C + "unit", self.iris.concept("units", a.unit))
         if a.code_list is not None:
-            self.add(iri, C + "valueDomain", self.iris.item("codelist", a.code_list))
+            self.add(iri, C + "valueDomain", self.code_list_iri(a.code_list))
+        for match in a.matches:
+            self.add(iri, RELATIONS[match.relation], resolve_reference(self.iris.base, match.target))
         self.literal(iri, C + "minCount", a.min_count)
         if a.max_count is not None:
             self.literal(iri, C + "maxCount", a.max_count)
@@ -206,7 +241,10 @@ class _Writer:
                         self.literal(node, C + name, value)
 
     def code_list(self, cl: CodeList, position: int) -> None:
-        iri = self.iris.item("codelist", cl.id)
+        iri = code_list_iri(self.iris.base, self.s.info, cl)
+        if cl.reuse is not None:
+            self.reused(C + "hasCodeList", iri, "codelist", position)
+            return
         self.item(iri, (C + "CodeList", SK + "ConceptScheme"), cl.id, cl.name, position)
         self.add(self.iris.node, C + "hasCodeList", iri)
         for i, code in enumerate(cl.codes, 1):
@@ -221,7 +259,11 @@ class _Writer:
         self.add(self.iris.node, C + "hasRequirement", iri)
         self.add(iri, TYPE, C + "AttributeRequirement")
         self.add(iri, C + "category", self.iris.item("category", r.category))
-        self.add(iri, C + "attribute", self.iris.item("attribute", r.attribute))
+        attribute = self.s.attribute(r.attribute)
+        target = self.iris.item("attribute", r.attribute) if attribute is None else attribute_iri(
+            self.iris.base, self.s.info, attribute
+        )
+        self.add(iri, C + "attribute", target)
         self.add(iri, C + "obligation", OBLIGATIONS[r.obligation])
         self.literal(iri, POSITION, position)
 

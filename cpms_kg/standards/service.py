@@ -23,6 +23,7 @@ from cpms_kg.standards.lifecycle import IMMUTABLE, check_editable, check_transit
 from cpms_kg.standards.model import Standard, Status
 from cpms_kg.standards.quality import QualityReport, check_standard
 from cpms_kg.standards.rdf import load_standard, to_jsonld, to_turtle
+from cpms_kg.standards.reuse import resolve
 from cpms_kg.standards.shapes import shapes_turtle
 from cpms_kg.standards.spreadsheet import read_standard, write_standard
 from cpms_kg.store.base import LoadSource, Store
@@ -70,7 +71,11 @@ def _existing(store: Store, standard: Standard) -> Standard | None:
 
 
 def save(store: Store, standard: Standard, *, name: str = "standard") -> ImportResult:
-    """Writes a version's graph; a published version cannot be overwritten by a different one."""
+    """Writes a version's graph; a published version cannot be overwritten by a different one.
+
+    Items it reuses take their definitions from the published standards in the store (BadInput when
+    one is missing)."""
+    standard = resolve(store, standard)
     existing = _existing(store, standard)
     if existing is not None and existing != standard:
         check_editable(existing.info.status)

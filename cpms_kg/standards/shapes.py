@@ -26,6 +26,7 @@ from cpms_kg.standards.model import (
     Obligation,
     Requirement,
     Standard,
+    attribute_iri,
     item_path,
     version_path,
 )
@@ -118,7 +119,7 @@ class ShapeCompiler:
         prop = _n(f"{node_shape.value}/{attribute.code}/{rule.kind}")
         self._add(node_shape, str(SH.property), prop)
         self._add(prop, str(RDF.type), _n(str(SH.PropertyShape)))
-        self._add(prop, str(SH.path), _n(self._iri("attribute", attribute.code)))
+        self._add(prop, str(SH.path), _n(attribute_iri(self.base, self.standard.info, attribute)))
         self._add(prop, rule.predicate, rule.value)
         self._add(prop, str(SH.severity), _n(str(SH) + rule.severity))
         self._add(prop, str(SH.name), _lit(attribute.name.zh, lang="zh"))

@@ -48,7 +48,9 @@ from cpms_kg.standards.sheets import (
     parse_decimal,
     parse_mapping,
     parse_mappings,
+    parse_matches,
     parse_max_count,
+    parse_reference,
 )
 
 T = TypeVar("T")
@@ -285,8 +287,16 @@ class Reader:
         names: dict[str, tuple[Row, Text]] = {}
         codes: dict[str, dict[str, Row]] = {}
         labels: dict[str, list[Code]] = {}
+        reused: dict[str, str | None] = {}  # list id -> the IRI it reuses (None: an own list)
         for row in (Row(table, raw) for raw in table.rows) if table else ():
             list_id = self.required(row, "list")
+            reuse = self.value(row, "reuse", parse_reference)
+            if reused.setdefault(list_id, reuse) != reuse:
+                self.at(row, "reuse", f"code list {list_id} reuses {reused[list_id] or 'nothing'} on an earlier row",
+                        f"代码表 {list_id} 在前面的行中复用的是 {reused[list_id] or '（无）'}")
+            if reuse is not None:  # the codes and names come from the standard that defines the list
+                names.setdefault(list_id, (row, self.text(row, "list_name_zh", "list_name_en", required=False)))
+                continue
             code = self.required(row, "code")
             label = self.text(row, "label_zh", "label_en")
             if list_id not in names:
@@ -302,13 +312,21 @@ class Reader:
             if code and self.unique(row, "code", code, codes.setdefault(list_id, {}), (f"code in list {list_id}",
                                                                                       f"代码表 {list_id} 中的代码")):
                 labels.setdefault(list_id, []).append(Code(code, label))
-        return {i: CodeList(i, names[i][1], tuple(labels.get(i, ()))) for i in names if i}
+        return {i: CodeList(i, names[i][1], tuple(labels.get(i, ())), reused.get(i)) for i in names if i}
 
     def attributes(self, table: Table | None, lists: dict[str, CodeList]) -> dict[str, Attribute]:
         out: dict[str, Attribute] = {}
         seen: dict[str, Row] = {}
         for row in (Row(table, raw) for raw in table.rows) if table else ():
             code = self.required(row, "code")
+            reuse = self.value(row, "reuse", parse_reference)
+            if reuse is not None:
+                # The definition comes from the standard that defines it (standards.reuse); other cells are
+                # for readers and are not read.
+                if code and self.unique(row, "code", code, seen, ("attribute code", "属性代码")):
+                    out[code] = Attribute(code, self.text(row, "name_zh", "name_en", required=False),
+                                          Datatype.STRING, reuse=reuse)
+                continue
             name = self.text(row, "name_zh", "name_en")
             definition = self.text(row, "definition_zh", "definition_en", required=False)
             self.required(row, "datatype")
@@ -346,7 +364,8 @@ class Reader:
                 out[code] = Attribute(code, name, datatype or Datatype.STRING,
                                       definition if definition.zh or definition.en else None, row.get("unit") or None,
                                       code_list, low, high, pattern, min_length, max_length,
-                                      min_count, max_count, row.get("example") or None)
+                                      min_count, max_count, row.get("example") or None,
+                                      matches=self.value(row, "matches", parse_matches) or ())
         return out
 
     def requirements(self, table: Table | None, categories: dict[str, Category],

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import TypeVar
 
-from cpms_kg.standards.model import Datatype, Mapping, MappingRelation, Obligation, Status
+from cpms_kg.standards.model import AttributeMatch, Datatype, Mapping, MappingRelation, Obligation, Status
 
 
 def norm(name: str) -> str:
@@ -121,6 +121,8 @@ ATTRIBUTES = Sheet("attributes", "属性", "attributes", (
     Column("min_count", "最少个数", "min_count"),
     Column("max_count", "最多个数", "max_count"),
     Column("example", "示例", "example", aliases=("示例值",)),
+    Column("reuse", "复用 IRI", "reuse_iri", aliases=("复用", "reuse")),
+    Column("matches", "属性对应", "matches", aliases=("对应属性", "attribute_mappings")),
 ), aliases=("属性表", "attribute"))
 
 CODE_LISTS = Sheet("code_lists", "代码表", "code_lists", (
@@ -130,6 +132,7 @@ CODE_LISTS = Sheet("code_lists", "代码表", "code_lists", (
     Column("code", "代码", "code", True, ("编码",)),
     Column("label_zh", "中文标签", "label_zh", True, ("中文名称",)),
     Column("label_en", "英文标签", "label_en", True, ("英文名称",)),
+    Column("reuse", "复用 IRI", "reuse_iri", aliases=("复用", "reuse")),
 ), aliases=("codelists", "code_list"))
 
 REQUIREMENTS = Sheet("requirements", "要求", "requirements", (
@@ -233,3 +236,30 @@ def parse_mappings(text: str) -> tuple[Mapping, ...]:
 
 def format_mapping(mapping: Mapping) -> str:
     return f"{mapping.relation.value} {mapping.scheme}:{mapping.code}"
+
+
+def parse_reference(text: str) -> str:
+    """An IRI reference to another standard's item: absolute, or relative to the base IRI."""
+    if not re.fullmatch(r"[^\s<>\"{}|\\^`]+", text) or text.startswith("/"):
+        example = "standard/zj-rolling-bearings/1.0/attribute/brand"
+        raise CellError(f"{text!r} is not an IRI (absolute, or relative to the base IRI such as {example})",
+                        f"{text!r} 不是 IRI（绝对 IRI，或相对于基础 IRI，如 {example}）")
+    return text
+
+
+def parse_matches(text: str) -> tuple[AttributeMatch, ...]:
+    """`relation IRI` separated by `;`, e.g. `closeMatch standard/zj-rolling-bearings/1.0/attribute/material`;
+    sorted, as the model keeps them."""
+    found = []
+    for part in (p.strip() for p in re.split(r"[;；\n]", text)):
+        if part:
+            relation_text, _, target = part.rpartition(" ")
+            relation = choose(("relation", "映射关系"), MappingRelation, RELATIONS, relation_text) \
+                if relation_text.strip() else MappingRelation.EXACT
+            found.append(AttributeMatch(relation, parse_reference(target)))
+    order = list(MappingRelation)
+    return tuple(sorted(set(found), key=lambda m: (order.index(m.relation), m.target)))
+
+
+def format_match(match: AttributeMatch) -> str:
+    return f"{match.relation.value} {match.target}"

@@ -17,7 +17,7 @@ from typing import Literal
 
 from cpms_kg.classification.readers import RawRow, _cell_text, _csv_rows, _unreadable
 from cpms_kg.errors import BadInput
-from cpms_kg.standards.model import Standard, Text
+from cpms_kg.standards.model import Code, Standard, Text
 from cpms_kg.standards.sheet_reader import RawSheet, Reader
 from cpms_kg.standards.sheets import (
     ATTRIBUTES,
@@ -30,11 +30,13 @@ from cpms_kg.standards.sheets import (
     Sheet,
     format_decimal,
     format_mapping,
+    format_match,
 )
 
 # Workbook timestamps are fixed so that the same standard always gives the same bytes.
 _FIXED_TIME = dt.datetime(2000, 1, 1)
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+_NO_CODE = Code("", Text("", ""))
 
 
 def read_standard(path: Path) -> Standard:
@@ -106,10 +108,13 @@ def _rows(standard: Standard, language: str) -> list[tuple[Sheet, list[list[str]
              "datatype": a.datatype.value, "unit": s(a.unit), "code_list": s(a.code_list), "min": d(a.min_inclusive),
              "max": d(a.max_inclusive), "pattern": s(a.pattern), "min_length": s(a.min_length),
              "max_length": s(a.max_length), "min_count": str(a.min_count),
-             "max_count": UNBOUNDED[0] if a.max_count is None else str(a.max_count), "example": s(a.example)}
+             "max_count": UNBOUNDED[0] if a.max_count is None else str(a.max_count), "example": s(a.example),
+             "reuse": s(a.reuse), "matches": "; ".join(format_match(m) for m in a.matches)}
             for a in standard.attributes]),
-        (CODE_LISTS, [{"list": cl.id, **bilingual("list_name", cl.name), "code": c.code, **bilingual("label", c.label)}
-                      for cl in standard.code_lists for c in cl.codes]),
+        # A reused list is written with its codes for readers (one row when they are not known).
+        (CODE_LISTS, [{"list": cl.id, **bilingual("list_name", cl.name), "code": c.code, **bilingual("label", c.label),
+                       "reuse": s(cl.reuse)}
+                      for cl in standard.code_lists for c in (cl.codes or ((_NO_CODE,) if cl.reuse else ()))]),
         (REQUIREMENTS, [{"category": r.category, "attribute": r.attribute, "obligation": r.obligation.value}
                         for r in standard.requirements]),
     ]

@@ -10,10 +10,11 @@ What is hashed (hash algorithm "RDFC-1.0/SHA-256")
 The content of a dataset is the set of triples its firm committed, products plus the dataset description
 made at commit (cpms_kg.conformance.datasets.commit), as sharing publishes them in the public graph
 `{base}graph/warehouse/{firm}/{dataset}`: the private graph `{base}graph/private/firm/{firm}/{dataset}` plus
-its schema.org description (cpms_kg.schemaorg), derived deterministically with IRIs only. The share-time catalogue entry (industry catalogue, licence,
-dcterms:modified, distribution) sits in `{base}graph/catalogue/{firm}/{dataset}` and is not part of the
-content, so re-sharing leaves the hash unchanged. Registration and verification read the public copy:
-what anyone can download (Graph Store Protocol, `/id/...`, SPARQL) is what they can check.
+its schema.org description (cpms_kg.schemaorg), derived deterministically with IRIs only. The share-time
+catalogue entry (industry catalogue, licence, dcterms:modified, distribution) sits in
+`{base}graph/catalogue/{firm}/{dataset}` and is not part of the content, so re-sharing leaves the hash
+unchanged. Registration and verification read the public copy: what anyone can download (Graph Store
+Protocol, `/id/...`, SPARQL) is what they can check.
 
 1. Put the triples, as a set, in the default graph of an RDF dataset: graph names play no part (for a
    file in a quad syntax, the graphs it names are merged).
