@@ -78,7 +78,7 @@ def _iris(store: Store, query: str) -> tuple[str, ...]:
 
 def statistics(store: Store) -> Statistics:
     """Counts the store's public graphs (several full scans: see `VoidCache`)."""
-    generation = store.generation  # first: a write during the counting leaves the result marked stale
+    generation = store.public_generation  # first: a write during the counting leaves the result marked stale
     properties = _counts(
         store,
         "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } GROUP BY ?p",
@@ -118,11 +118,11 @@ class VoidCache:
 
     def current(self, store: Store) -> Statistics:
         held = self._held
-        if held is not None and held[0] is store and held[1].generation == store.generation:
+        if held is not None and held[0] is store and held[1].generation == store.public_generation:
             return held[1]
         with self._lock:
             held = self._held
-            if held is None or held[0] is not store or held[1].generation != store.generation:
+            if held is None or held[0] is not store or held[1].generation != store.public_generation:
                 held = (store, statistics(store))
                 self._held = held
             return held[1]

@@ -16,7 +16,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from cpms_kg.accounts import ADMIN
 from cpms_kg.search.text import index_tokens, normalise, query_tokens
+from cpms_kg.workflow import audit
 from tests.conftest import ADMIN_TOKEN, BASE, app_client, start_oxigraph, start_server, stop
 
 RANK = ["code", "label", "prefix", "token", "token-prefix"]
@@ -232,7 +234,13 @@ def test_index_follows_writes(store_dir: Path) -> None:
         found = search(client, "陀螺仪")
         assert [(r["code"], r["scheme"], r["match"]) for r in found["results"]] == [("G1", "gyro", "token")]
         assert search(client, "gyro")["results"][0]["code"] == "G1"
-        assert client.app.state.search.current(store) is not built  # type: ignore[attr-defined]
+        rebuilt = client.app.state.search.current(store)  # type: ignore[attr-defined]
+        assert rebuilt is not built
+        # The PUT was audited (a private graph) and more private writes follow: the index stays as it is.
+        audit_only = store.generation
+        audit.record(store, ADMIN, "test.private", BASE + "graph/test/gyro")
+        assert store.generation > audit_only
+        assert client.app.state.search.current(store) is rebuilt  # type: ignore[attr-defined]
         client.delete(
             "/graph-store",
             params={"graph": BASE + "graph/test/gyro"},

@@ -197,3 +197,19 @@ def test_every_write_bumps_the_generation_and_reads_do_not(store: Store) -> None
     bumped()
     store.drop_graph(graph)
     bumped()
+
+
+def test_only_writes_that_may_change_public_data_bump_the_public_generation(store: Store) -> None:
+    public, private = EX + "pub", PRIVATE
+    before = store.public_generation
+    store.add_to_graph(private, _ttl(f"<{EX}a> <{EX}p> 1 ."))
+    store.replace_graph(private, _ttl(f"<{EX}a> <{EX}p> 2 ."))
+    store.load([_ttl(f"<{EX}a> <{EX}p> 3 .", graph=private)])
+    store.drop_graph(private)
+    assert store.public_generation == before and store.generation > before
+    store.add_to_graph(public, _ttl(f"<{EX}a> <{EX}p> 1 ."))
+    assert store.public_generation == before + 1
+    store.load([_ttl(f"<{EX}a> <{EX}p> 4 .", graph=private), _ttl(f"<{EX}a> <{EX}p> 4 .", graph=public)])
+    assert store.public_generation == before + 2
+    store.update(f"INSERT DATA {{ GRAPH <{private}> {{ <{EX}a> <{EX}p> 5 }} }}")  # graphs not known: counted
+    assert store.public_generation == before + 3

@@ -1,7 +1,8 @@
 """Search over classification concepts, standards' categories and attributes, and standards.
 
 `SearchService().search(store, SearchQuery.parse("轴承", kind="category"))` gives a ranked, filtered
-page of hits; the in-memory index behind it is rebuilt when `store.generation` changes.
+page of hits; the in-memory index behind it is rebuilt when `store.public_generation` changes
+(writes to private graphs only, such as audit records, leave it).
 """
 
 from cpms_kg.search.model import Hit, Kind, Match, SearchPage, SearchQuery

@@ -1,4 +1,5 @@
-"""The search service: one index per store generation, rebuilt by the first search after a write."""
+"""The search service: one index per public generation of the store, rebuilt by the first search after a
+write that may change public data."""
 
 from __future__ import annotations
 
@@ -30,13 +31,13 @@ class SearchService:
     def current(self, store: Store) -> Built:
         """The index for the store as it is now, building it when the store has changed since."""
         built = self._built
-        if built is not None and built.generation == store.generation:
+        if built is not None and built.generation == store.public_generation:
             return built
         with self._lock:
             built = self._built
-            if built is None or built.generation != store.generation:
+            if built is None or built.generation != store.public_generation:
                 # Read the generation first: a write during the build leaves the index marked stale.
-                generation = store.generation
+                generation = store.public_generation
                 started = time.perf_counter()
                 index = Index(collect(store))
                 built = Built(index, generation, time.perf_counter() - started)

@@ -111,6 +111,18 @@ def is_private_graph(base_iri: str, graph: str) -> bool:
     return graph.startswith(base_iri + PRIVATE_GRAPH_PREFIX)
 
 
+def written_graphs(sources: Sequence[LoadSource]) -> list[str | None] | None:
+    """The graphs a load writes (None: the default graph), or None when the files name their own graphs."""
+    if any(s.format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) for s in sources):
+        return None
+    return [s.graph for s in sources]
+
+
+def touches_public(base_iri: str, graphs: Sequence[str | None] | None) -> bool:
+    """Whether a write to `graphs` (None: graphs not known, e.g. a SPARQL Update) may change public data."""
+    return graphs is None or any(g is None or not is_private_graph(base_iri, g) for g in graphs)
+
+
 PROTECTED_GRAPHS = ("graph/private/audit", "graph/private/accounts")
 """Graphs only the service itself writes: no SPARQL Update or Graph Store request may change them."""
 
@@ -133,8 +145,10 @@ class Store(ABC):
 
     base_iri: str
     generation: int = 0
-    """Bumped by every write through this object: caches derived from the store (search index, VoID) key on it.
-    Writes made by other clients of a remote store are not seen."""
+    """Bumped by every write through this object. Writes made by other clients of a remote store are not seen."""
+    public_generation: int = 0
+    """Bumped by every write that may change public data (not by writes to private graphs only, such as audit
+    records): caches derived from the public graphs (search index, VoID) key on it."""
 
     @abstractmethod
     def select(self, query: str, *, dataset: Dataset | None = None, trusted: bool = False) -> Solutions: ...

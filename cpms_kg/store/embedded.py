@@ -23,6 +23,8 @@ from cpms_kg.store.base import (
     Solutions,
     Store,
     is_private_graph,
+    touches_public,
+    written_graphs,
 )
 from cpms_kg.store.policy import scope_of
 from cpms_kg.store.query_pool import QueryJob, QueryPool
@@ -153,8 +155,11 @@ class EmbeddedStore(Store):
                 shutil.rmtree(p, ignore_errors=True)
 
     # -- writes --------------------------------------------------------------------------------
-    def _changed(self) -> None:
+    def _changed(self, graphs: Sequence[str | None] | None = None) -> None:
+        """After a write to `graphs` (None: not known)."""
         self.generation += 1
+        if touches_public(self.base_iri, graphs):
+            self.public_generation += 1
         self._graphs = None
         self._public = None
 
@@ -184,7 +189,7 @@ class EmbeddedStore(Store):
             self._bulk_load(sources, advance)
             report.quads = None  # counting would cost a pass over the whole store
         self._store.flush()
-        self._changed()
+        self._changed(written_graphs(sources))
         return report
 
     def _bulk_load(self, sources: Sequence[LoadSource], advance: Callable[[int], None]) -> None:
@@ -213,7 +218,7 @@ class EmbeddedStore(Store):
             self._restore(before)
             raise
         finally:
-            self._changed()
+            self._changed(written_graphs(sources))
             shutil.rmtree(before, ignore_errors=True)
 
     def _restore(self, checkpoint: Path) -> None:
@@ -235,7 +240,7 @@ class EmbeddedStore(Store):
             self._store.extend(quads)
             if graph is not None and not quads:
                 self._store.add_graph(ox.NamedNode(graph))
-            self._changed()
+            self._changed([graph])
             return True
         # DROP and INSERT in one update: one transaction, so readers never see the graph half-replaced.
         target = "DEFAULT" if graph is None else f"GRAPH <{graph}>"
@@ -244,7 +249,7 @@ class EmbeddedStore(Store):
         self._store.update(f"DROP SILENT {target} ; INSERT DATA {{\n{wrapped}\n}}")
         if graph is not None and not quads:
             self._store.add_graph(ox.NamedNode(graph))
-        self._changed()
+        self._changed([graph])
         return created
 
     def add_to_graph(self, graph: str | None, source: LoadSource) -> bool:
@@ -252,7 +257,7 @@ class EmbeddedStore(Store):
         self._store.extend(list(iter_quads(source, graph_name=graph or "")))
         if graph is not None and created:
             self._store.add_graph(ox.NamedNode(graph))
-        self._changed()
+        self._changed([graph])
         return created
 
     def drop_graph(self, graph: str | None) -> None:
@@ -262,7 +267,7 @@ class EmbeddedStore(Store):
             raise NotFound(f"no graph {graph}", message_zh=f"图 {graph} 不存在")
         else:
             self._store.remove_graph(ox.NamedNode(graph))
-        self._changed()
+        self._changed([graph])
 
     def graph_exists(self, graph: str | None) -> bool:
         return graph is None or self._store.contains_named_graph(ox.NamedNode(graph))

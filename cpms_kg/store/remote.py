@@ -26,6 +26,8 @@ from cpms_kg.store.base import (
     SerializedResult,
     Solutions,
     Store,
+    touches_public,
+    written_graphs,
 )
 from cpms_kg.store.policy import QueryScope, scope_of
 from cpms_kg.store.sparql_text import has_relative_iri, scan_query
@@ -148,8 +150,11 @@ class RemoteStore(Store):
         return SerializedResult(form, response.content if fmt is not None else b"", media_type)
 
     # -- writes ----------------------------------------------------------------------------
-    def _changed(self) -> None:
+    def _changed(self, graphs: Sequence[str | None] | None = None) -> None:
+        """After a write to `graphs` (None: not known)."""
         self.generation += 1
+        if touches_public(self.base_iri, graphs):
+            self.public_generation += 1
         self._graphs = None
 
     def update(self, update: str, *, dataset: Dataset | None = None) -> None:
@@ -187,7 +192,7 @@ class RemoteStore(Store):
                     params=[],
                     accept="*/*",
                 )
-        self._changed()
+        self._changed(written_graphs(sources))
         return LoadReport(quads=len(quads), files=[s.name for s in sources], bytes=total)
 
     def _gsp(self, method: str, graph: str | None, *, content: bytes | None = None) -> httpx.Response:
@@ -224,7 +229,7 @@ class RemoteStore(Store):
                 f"remote graph store answered {response.status_code}: {response.text[:300]}",
                 message_zh="远程图存储出错",
             )
-        self._changed()
+        self._changed([graph])
         return created
 
     def replace_graph(self, graph: str | None, source: LoadSource) -> bool:
@@ -235,7 +240,7 @@ class RemoteStore(Store):
 
     def drop_graph(self, graph: str | None) -> None:
         response = self._gsp("DELETE", graph)
-        self._changed()
+        self._changed([graph])
         if response.status_code == 404:
             raise NotFound(f"no graph {graph}", message_zh=f"图 {graph} 不存在")
         if response.status_code >= 300:
