@@ -28,6 +28,8 @@ from . import (
     ids,
     login,
     packages,
+    pages_browse,
+    pages_sparql,
     pilots,
     schemes,
     search,
@@ -54,6 +56,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
             from cpms_kg.bootstrap import initialise as run_init
 
             run_init(app.state.store)
+        if owned:  # a served store: the first search should not wait for the index
+            app.state.search.warm_up(app.state.store)
         try:
             yield
         finally:
@@ -93,6 +97,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
         login,
         users,
         web,
+        pages_browse,
+        pages_sparql,
     ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(packages=[("cpms_kg.web", "static")]), name="static")

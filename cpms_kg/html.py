@@ -146,33 +146,6 @@ def resource_page(base_iri: str, page: ResourcePage, path: str) -> str:
         parts.append(f"<section><h2>{_bi('属性', 'Properties')}</h2><table>{rows}</table></section>")
     return shell(title, "".join(parts))
 
-
-def home_page(schemes: list[tuple[str, str, str, int]], graphs: int, base_iri: str) -> str:
-    """schemes: (id, zh title, en title, concept count)."""
-    rows = "".join(
-        f'<tr><td><a href="/id/classification/{escape(sid)}">{escape(sid)}</a></td>'
-        f'<td lang="zh">{escape(zh)}</td><td lang="en" class="en">{escape(en)}</td><td>{count}</td></tr>'
-        for sid, zh, en, count in schemes
-    )
-    intro = _bi(
-        "产品类目、属性与标准的语义知识图谱服务。", "A knowledge graph of product categories, attributes and standards."
-    )
-    body = (
-        f"<h1>{_bi('产品主数据标准知识图谱', 'CPMS knowledge graph')}</h1>"
-        f"<p>{intro}</p>"
-        f"<section><h2>{_bi('分类体系', 'Classification schemes')}</h2><table>"
-        f"<tr><th>ID</th><th>中文</th><th>English</th><th>{_bi('概念数', 'concepts')}</th></tr>{rows}</table></section>"
-        f"<section><h2>{_bi('访问方式', 'Access')}</h2><ul>"
-        f'<li><a href="/sparql">/sparql</a> — {_bi("SPARQL 1.1 查询端点", "SPARQL 1.1 query endpoint")}</li>'
-        f'<li><a href="/api/schemes">/api/schemes</a> — {_bi("分类体系 REST 接口", "classification REST API")}</li>'
-        f'<li><a href="/api/search?q=bearing">/api/search?q=</a> — {_bi("检索", "search")}</li>'
-        f'<li><a href="/docs">/docs</a> — OpenAPI</li></ul>'
-        f'<p class="iri">{_bi("实例数据基础 IRI", "Instance base IRI")}: {escape(base_iri)} · '
-        f"{_bi('命名图', 'named graphs')}: {graphs}</p></section>"
-    )
-    return shell("cpms-kg", body)
-
-
 def error_page(status: int, message: str, message_zh: str) -> str:
     body = (
         f'<h1>{status}</h1><section><p lang="zh">{escape(message_zh)}</p>'

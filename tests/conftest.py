@@ -179,3 +179,8 @@ def oxigraph(tmp_path: Path) -> Iterator[OxigraphServer]:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(store=tmp_path / "store", admin_token=ADMIN_TOKEN, query_timeout=5.0)
+
+
+# The browser-test fixtures (live_server, chromium, browser_page) for every module; imported last because
+# tests/browser.py uses the helpers above.
+from tests.browser import browser_page, chromium, live_server  # noqa: E402, F401

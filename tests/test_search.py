@@ -290,3 +290,13 @@ def test_search_and_paging_on_a_remote_store(tmp_path: Path, client: TestClient)
             stop(server.process)
     finally:
         stop(oxigraph.process)
+
+
+def test_warm_up_builds_the_index_before_the_first_search(store_dir: Path) -> None:
+    from cpms_kg.search import SearchService
+
+    with app_client(store_dir) as (_client, store):
+        service = SearchService()
+        service.warm_up(store).join(timeout=120)
+        built = service.current(store)
+        assert built.generation == store.public_generation and service.current(store) is built

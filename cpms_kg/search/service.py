@@ -3,6 +3,7 @@ write that may change public data."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from cpms_kg.search.collect import collect
 from cpms_kg.search.index import Index
 from cpms_kg.search.model import SearchPage, SearchQuery
 from cpms_kg.store.base import Store
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,19 @@ class SearchService:
                 built = Built(index, generation, time.perf_counter() - started)
                 self._built = built
             return built
+
+    def warm_up(self, store: Store) -> threading.Thread:
+        """Builds the index in the background, so the first search of a fresh server does not wait for it."""
+
+        def build() -> None:
+            try:
+                self.current(store)
+            except Exception:  # the first search builds it then, and reports what went wrong
+                _log.warning("building the search index at start-up failed", exc_info=True)
+
+        thread = threading.Thread(target=build, name="search-index", daemon=True)
+        thread.start()
+        return thread
 
     def search(self, store: Store, query: SearchQuery) -> SearchPage:
         return self.current(store).index.search(query)

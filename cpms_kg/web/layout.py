@@ -108,6 +108,6 @@ def page(
         f'<header><a class="brand" href="/">{viewer.t("产品主数据标准知识图谱", "CPMS knowledge graph")}</a>'
         f"{_nav(viewer)}{_side(viewer)}</header>"
         f'<main id="main">{body}</main>'
-        f'<footer><main>cpms-kg · <a href="/docs">API</a> · <a href="/.well-known/void">VoID</a></main></footer>'
+        f'<footer><div>cpms-kg · <a href="/docs">API</a> · <a href="/.well-known/void">VoID</a></div></footer>'
         "</body></html>"
     )
