@@ -260,6 +260,14 @@ def _ballot(store: Store, graph: str) -> list[tuple[ItemKind, str, Choice, str]]
     return out
 
 
+def ballot(store: Store, group: Group, expert: str) -> dict[tuple[str, str], tuple[Choice, str]]:
+    """An expert's votes in the current round: (item kind, item key) -> (choice, comment)."""
+    return {
+        (kind, key): (choice, comment)
+        for kind, key, choice, comment in _ballot(store, _votes_graph(store.base_iri, group, expert))
+    }
+
+
 def tally(store: Store, group_id: str) -> tuple[Group, Draft, list[Tally]]:
     group = groups.load(store, group_id)
     current = draft(store, group)
@@ -364,4 +372,3 @@ def parse_choice(text: str) -> Choice:
             f"unknown vote {text!r}; one of approve, reject, abstain",
             message_zh=f"未知的投票选项 {text!r}；可选 approve、reject、abstain",
         ) from None
-
