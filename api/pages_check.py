@@ -37,6 +37,7 @@ from cpms_kg.web.notices import alert, sign_in_hint
 from cpms_kg.workflow import audit
 
 from .deps import SettingsDep, StoreDep, require_role
+from .uploads import save_upload
 from .web import ViewerDep
 
 router = APIRouter(include_in_schema=False)
@@ -71,28 +72,6 @@ def upload_page(viewer: ViewerDep, store: StoreDep) -> HTMLResponse:
     return _html(viewer, pages.upload_form(viewer, _published(store)))
 
 
-async def _save(upload: UploadFile, folder: Path, limit: int) -> Path:
-    suffix = Path(upload.filename or "").suffix.lower()
-    if not suffix:
-        raise BadInput(
-            "the file needs a name with an extension (.csv, .xlsx, .json, .ttl ...)",
-            message_zh="文件名须带扩展名（.csv、.xlsx、.json、.ttl 等）",
-        )
-    path, size = folder / f"data{suffix}", 0
-    with path.open("wb") as out:
-        while chunk := await upload.read(1 << 20):
-            size += len(chunk)
-            if size > limit:
-                raise PayloadTooLarge(
-                    f"the upload is over {limit} bytes (CPMS_KG_MAX_UPLOAD_BYTES)",
-                    message_zh=f"上传文件超过 {limit} 字节（CPMS_KG_MAX_UPLOAD_BYTES）",
-                )
-            out.write(chunk)
-    if size == 0:
-        raise BadInput("the file is empty", message_zh="文件为空")
-    return path
-
-
 @router.post("/check", response_class=HTMLResponse)
 async def upload(
     request: Request,
@@ -122,7 +101,9 @@ async def upload(
         wanted = category.strip() or None
         if wanted is not None and resolve_category(wanted, chosen) is None:
             raise BadInput(f"{chosen.key} has no category {wanted!r}", message_zh=f"{chosen.key} 中没有类目“{wanted}”")
-        data = await _save(file, folder, settings.max_upload_bytes)
+        data, size = await save_upload(file, folder, settings.max_upload_bytes, "data")
+        if size == 0:
+            raise BadInput("the file is empty", message_zh="文件为空")
     except CpmsError as error:
         sessions.remove(session_id)
         form = pages.upload_form(viewer, _published(store), chosen=standard, firm=firm, error=alert(viewer, error))

@@ -17,12 +17,13 @@ from cpms_kg.accounts import Role, User
 from cpms_kg.conformance import report as reports
 from cpms_kg.conformance.datasets import commit as store_products
 from cpms_kg.conformance.pipeline import Options, Outcome, check_file
-from cpms_kg.errors import BadInput, CpmsError, Forbidden, NotFound, PayloadTooLarge
+from cpms_kg.errors import CpmsError, Forbidden, NotFound, PayloadTooLarge
 from cpms_kg.jobs import Job, JobManager
 from cpms_kg.standards.service import load
 from cpms_kg.workflow import audit
 
 from .deps import SettingsDep, StoreDep, require_role
+from .uploads import save_upload
 
 router = APIRouter(prefix="/api", tags=["conformance"])
 _OFFERS = (
@@ -31,27 +32,6 @@ _OFFERS = (
     conneg.Offer("application/ld+json", "JSON_LD"),
     conneg.Offer("text/csv", "CSV"),
 )
-
-
-async def _save(upload: UploadFile, folder: Path, limit: int, name: str) -> Path:
-    suffix = Path(upload.filename or "").suffix.lower()
-    if not suffix:
-        raise BadInput(
-            f"the {name} upload needs a file name with an extension (.csv, .xlsx, .json, ...)",
-            message_zh=f"上传的 {name} 须带扩展名（.csv、.xlsx、.json 等）",
-        )
-    path = folder / f"{name}{suffix}"
-    size = 0
-    with path.open("wb") as out:
-        while chunk := await upload.read(1 << 20):
-            size += len(chunk)
-            if size > limit:
-                raise PayloadTooLarge(
-                    f"the upload is over {limit} bytes (CPMS_KG_MAX_UPLOAD_BYTES)",
-                    message_zh=f"上传文件超过 {limit} 字节（CPMS_KG_MAX_UPLOAD_BYTES）",
-                )
-            out.write(chunk)
-    return path
 
 
 @router.post("/validate", summary="Check a firm's product file (CSV, XLSX, JSON, RDF) against a standard version")
@@ -83,8 +63,10 @@ async def validate(
         raise conneg.not_acceptable(accept, _OFFERS)
     folder = Path(tempfile.mkdtemp(prefix="cpms-validate-"))
     try:
-        data = await _save(file, folder, settings.max_upload_bytes, "data")
-        saved_mapping = await _save(mapping, folder, settings.max_upload_bytes, "mapping") if mapping else None
+        data, _size = await save_upload(file, folder, settings.max_upload_bytes, "data")
+        saved_mapping = (
+            (await save_upload(mapping, folder, settings.max_upload_bytes, "mapping"))[0] if mapping else None
+        )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
