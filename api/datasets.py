@@ -10,11 +10,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request
 from pydantic import BaseModel, Field
 
+from cpms_kg import paging
 from cpms_kg.accounts import Role
 from cpms_kg.conformance import datasets
 from cpms_kg.workflow import audit
 
 from .deps import SettingsDep, StoreDep, require_role
+from .paging import DEFAULT_LIMIT, Limit, Offset
 
 router = APIRouter(prefix="/api/datasets", tags=["datasets"])
 
@@ -27,19 +29,22 @@ class ShareBody(BaseModel):
     )
 
 
-@router.get("", summary="The caller firm's committed datasets, shared or not (an administrator sees every firm's)")
+@router.get("", summary="The caller firm's committed datasets, shared or not (an admin sees every firm's), paged")
 def listing(
     request: Request,
     store: StoreDep,
     settings: SettingsDep,
     firm: Annotated[str | None, Query(description="only this firm's datasets")] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     user = require_role(request, settings, Role.FIRM_STEWARD)
     if Role.ADMIN not in user.roles:
         # A steward sees their own firm; asking for another firm is refused, not silently narrowed.
         firm = firm or user.firm or ""
         datasets.acting_role(user, firm)
-    return {"datasets": [d.as_json() for d in datasets.list_datasets(store, firm)]}
+    found = paging.page(datasets.list_datasets(store, firm), limit=limit, offset=offset)  # by firm, then dataset
+    return {"datasets": [d.as_json() for d in found.items], **found.meta()}
 
 
 @router.post("/{firm}/{dataset}/share", summary="Share a committed dataset: a public catalogue entry")

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
+from cpms_kg import paging
 from cpms_kg.accounts import Role, User
 from cpms_kg.errors import BadInput, Forbidden, UnsupportedMediaType
 from cpms_kg.standards import api_view
@@ -23,6 +24,7 @@ from cpms_kg.workflow import audit, groups, merge, proposals, publication, revie
 from cpms_kg.workflow.groups import Group
 
 from .deps import SettingsDep, StoreDep, require_role
+from .paging import DEFAULT_LIMIT, Limit, Offset
 
 router = APIRouter(prefix="/api/groups", tags=["workflow"])
 _READERS = (Role.PILOT_AUTHORITY, Role.EXPERT, Role.EXPERT_LEAD, Role.REGIONAL_REVIEWER)
@@ -132,10 +134,13 @@ def create_group(body: NewGroup, request: Request, store: StoreDep, settings: Se
     return _group_view(group)
 
 
-@router.get("", summary="Expert groups")
-def list_groups(request: Request, store: StoreDep, settings: SettingsDep) -> dict[str, Any]:
+@router.get("", summary="Expert groups, paged by id")
+def list_groups(
+    request: Request, store: StoreDep, settings: SettingsDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
+) -> dict[str, Any]:
     require_role(request, settings, *_READERS)
-    return {"groups": [_group_view(groups.load(store, g)) for g in groups.list_groups(store)]}
+    found = paging.page(groups.list_groups(store), limit=limit, offset=offset)  # ids only: load just this page
+    return {"groups": [_group_view(groups.load(store, g)) for g in found.items], **found.meta()}
 
 
 @router.get("/{group_id}", summary="One expert group: members, phase, vote rule")

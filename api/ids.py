@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from cpms_kg import conneg, html, jsonld, linkeddata
 from cpms_kg.errors import BadInput, NotFound
 from cpms_kg.namespaces import PREFIXES
-from cpms_kg.search.model import MAX_OFFSET
+from cpms_kg.paging import MAX_OFFSET
 from cpms_kg.sparql_service import serialize_triples
 from cpms_kg.standards import page, service
 from cpms_kg.standards.rdf import load_standard

@@ -15,11 +15,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from cpms_kg import paging
 from cpms_kg.accounts import Role, User
 from cpms_kg.store.base import Store
 from cpms_kg.workflow import audit, changes, pilots, targets
 
 from .deps import SettingsDep, StoreDep, require_role
+from .paging import DEFAULT_LIMIT, Limit, Offset
 
 _ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
@@ -133,9 +135,10 @@ def create(body: PilotBody, store: StoreDep, who: Authority) -> dict[str, Any]:
     return _full(store, pilot.id)
 
 
-@router.get("", summary="All pilots")
-def listing(store: StoreDep, who: Authority) -> dict[str, Any]:
-    return {"pilots": [p.as_json() for p in pilots.list_pilots(store)]}
+@router.get("", summary="All pilots, paged by id")
+def listing(store: StoreDep, who: Authority, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> dict[str, Any]:
+    found = paging.page(pilots.pilot_ids(store), limit=limit, offset=offset)  # ids only: read just this page
+    return {"pilots": [pilots.read(store, p).as_json() for p in found.items], **found.meta()}
 
 
 @router.get("/{pilot_id}", summary="One pilot with its change requests and acceptance reviews")

@@ -10,24 +10,26 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from cpms_kg import conneg
+from cpms_kg import conneg, paging
 from cpms_kg.errors import NotFound
 from cpms_kg.namespaces import PREFIXES
 from cpms_kg.sparql_service import serialize_triples
 from cpms_kg.standards import api_view, service
 from cpms_kg.standards.diff_rdf import diff_triples
-from cpms_kg.standards.model import Status, version_path
-from cpms_kg.standards.rdf import list_standards, load_standard
+from cpms_kg.standards.model import Status
+from cpms_kg.standards.rdf import list_standards, read_version
 from cpms_kg.workflow import audit, publication
 
 from .deps import SettingsDep, StoreDep, require_role
+from .paging import DEFAULT_LIMIT, Limit, Offset
 
 router = APIRouter(prefix="/api/standards", tags=["standards"])
 
 
-@router.get("", summary="Standards and their versions")
-def standards(store: StoreDep) -> dict[str, Any]:
-    return {"standards": [api_view.listing(s) for s in list_standards(store)]}
+@router.get("", summary="Standards and their versions, paged by id")
+def standards(store: StoreDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> dict[str, Any]:
+    found = paging.page(list_standards(store), limit=limit, offset=offset)
+    return {"standards": [api_view.listing(s) for s in found.items], **found.meta()}
 
 
 @router.get("/{standard_id}", summary="One standard and its versions")
@@ -40,7 +42,8 @@ def standard(standard_id: str, store: StoreDep) -> dict[str, Any]:
 
 @router.get("/{standard_id}/versions/{version}", summary="A version: metadata, categories, attributes, code lists")
 def version(standard_id: str, version: str, store: StoreDep) -> dict[str, Any]:
-    return api_view.full(load_standard(store, standard_id, version), store.base_iri)
+    found = read_version(store, standard_id, version)
+    return api_view.full(found.standard, found.base)  # IRIs as minted, here or where a package came from
 
 
 @router.get("/{standard_id}/versions/{version}/shapes", summary="The version's SHACL shapes (Turtle or JSON-LD)")
@@ -97,8 +100,9 @@ def promote(
 ) -> dict[str, Any]:
     user = require_role(request, settings)
     key = f"{standard_id}@{version}"
-    before = service.load(store, key).info.status.value
+    located = service.locate(store, key)
+    before = located.standard.info.status.value
     promoted = publication.promote(store, key, user.name, Status(body.to))
-    target = store.base_iri + version_path(standard_id, version)
+    target = located.iri
     audit.record(store, user, "standard.promote", target, before=f"status={before}", after=f"status={body.to}")
     return {"standard": key, "iri": target, "status": promoted.info.status.value}

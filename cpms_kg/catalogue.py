@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from cpms_kg.errors import NotFound
 from cpms_kg.iris import firm_iri, last_segment
 from cpms_kg.namespaces import CPMS, DCAT, DCTERMS, RDF, RDFS, SKOS
-from cpms_kg.search.model import check_page
+from cpms_kg.paging import check_page
 from cpms_kg.store.base import Store
 from cpms_kg.terms import n, now, typed, value
 

@@ -8,7 +8,8 @@ Members, in this order (flat names, nothing else):
 - `provenance.ttl`: the public provenance graph written at publication, or the version's own PROV links;
 - `dcat.ttl`: a dcat:Dataset for the package with one dcat:Distribution (size, SHA-256) per content file;
 - `manifest.json`: every other file's SHA-256, size, media type and the graph it is loaded into, the
-  format version, the source's base IRI, the standard and the creation time.
+  format version, the source's base IRI, the standard, the creation time, and the published versions
+  whose items the standard reuses (`requires`: an importer must hold them first).
 
 Packages are byte-reproducible: the creation time is the version's own time (its issue date, or the
 latest time in its provenance), never the clock, and the members are written in a fixed order with
@@ -33,8 +34,9 @@ from cpms_kg.package_text import DESCRIPTIONS, readme
 from cpms_kg.standards import service
 from cpms_kg.standards.lifecycle import IMMUTABLE
 from cpms_kg.standards.model import Standard, version_path
-from cpms_kg.standards.rdf import list_standards, to_jsonld, to_triples, to_turtle, version_key
+from cpms_kg.standards.rdf import StoredVersion, list_standards, to_jsonld, to_triples, to_turtle, version_key
 from cpms_kg.standards.rdf_terms import VersionIris
+from cpms_kg.standards.reuse import reused_iris
 from cpms_kg.store.base import Store
 from cpms_kg.terms import n, typed, value
 from cpms_kg.workflow.publication import provenance_graph
@@ -90,6 +92,27 @@ class Member:
 
 
 @dataclass(frozen=True)
+class Required:
+    """A published version whose items (attributes, code lists) the packaged version reuses by IRI: its
+    package only points at them, so an importing instance must hold that version first."""
+
+    iri: str
+    id: str
+    version: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    @property
+    def package_name(self) -> str:
+        return f"{self.id}-{self.version}.zip"
+
+    def entry(self) -> dict[str, str]:
+        return {"iri": self.iri, "id": self.id, "version": self.version}
+
+
+@dataclass(frozen=True)
 class Package:
     name: str
     """`{id}-{version}.zip`."""
@@ -102,7 +125,7 @@ class Package:
         return hashlib.sha256(self.data).hexdigest()
 
 
-def choose(store: Store, key: str, *, trusted: bool) -> Standard:
+def choose(store: Store, key: str, *, trusted: bool) -> StoredVersion:
     """The version a key names; without a version, the latest published one (never a draft)."""
     standard_id, version = service.parse_key(key)
     if version is None:
@@ -115,7 +138,7 @@ def choose(store: Store, key: str, *, trusted: bool) -> Standard:
             )
         version = max(published, key=lambda v: (version_key(v), v))
     try:
-        return service.load(store, f"{standard_id}@{version}", trusted=trusted)
+        return service.locate(store, f"{standard_id}@{version}", trusted=trusted)
     except NotFound:
         only = "" if trusted else " (only published versions are packaged)"
         only_zh = "" if trusted else "（仅可打包已发布的版本）"
@@ -125,17 +148,39 @@ def choose(store: Store, key: str, *, trusted: bool) -> Standard:
         ) from None
 
 
-def _provenance(store: Store, standard: Standard) -> tuple[list[ox.Triple], str | None]:
+def _provenance(store: Store, standard: Standard, base: str) -> tuple[list[ox.Triple], str | None]:
     """The public provenance graph and its IRI; else the version's own PROV links, loaded nowhere
     (they are part of the standard's graph already)."""
     info = standard.info
-    graph = provenance_graph(store.base_iri, info.id, info.version)
+    graph = provenance_graph(base, info.id, info.version)
     if graph in store.public_graphs():
         return sorted(store.graph_triples(graph), key=str), graph
-    version = store.base_iri + version_path(info.id, info.version)
+    version = base + version_path(info.id, info.version)
     own = {str(PROV.wasRevisionOf), str(DCTERMS.replaces), str(DCTERMS.issued), _C + "issuingBody"}
-    triples = to_triples(standard, store.base_iri)
+    triples = to_triples(standard, base)
     return [t for t in triples if value(t.subject) == version and t.predicate.value in own], None
+
+
+def requirements(store: Store, standard: Standard, base: str) -> list[Required]:
+    """The published versions that define the items this version reuses, by IRI.
+
+    NotFound when a reused item is defined by no version in the store (the package could not be imported)."""
+    items = sorted(set(reused_iris(standard, base)))
+    if not items:
+        return []
+    rows = store.select(
+        f"""SELECT DISTINCT ?item ?v ?id ?number WHERE {{ VALUES ?item {{ {" ".join(f"<{i}>" for i in items)} }}
+              ?std <{DCTERMS.identifier}> ?id ; <{_C}hasVersion> ?v . ?v <{_C}versionNumber> ?number .
+              ?v <{_C}hasAttribute>|<{_C}hasCodeList> ?item FILTER(STRSTARTS(STR(?item), CONCAT(STR(?v), "/"))) }}"""
+    )
+    found = {value(r["item"]): Required(value(r["v"]), value(r["id"]), value(r["number"])) for r in rows}
+    missing = [i for i in items if i not in found]
+    if missing:
+        raise NotFound(
+            f"{standard.key} reuses {missing[0]}, which no published version in the store defines",
+            message_zh=f"{standard.key} 复用的 {missing[0]} 未由存储中任何已发布的版本定义",
+        )
+    return sorted(set(found.values()), key=lambda r: r.iri)
 
 
 def _utc(text: str) -> str | None:
@@ -230,9 +275,12 @@ def build(store: Store, key: str, *, trusted: bool = False, licence: str = DEFAU
         raise BadInput(
             f"the licence must be an absolute IRI, not {licence!r}", message_zh=f"许可须为绝对 IRI，而非 {licence!r}"
         )
-    standard = choose(store, key, trusted=trusted)
-    info, base = standard.info, store.base_iri
-    provenance, provenance_into = _provenance(store, standard)
+    # The version's IRIs, graphs and manifest keep the base it was minted under, so a package re-exported
+    # by an instance that imported it is the same package.
+    found = choose(store, key, trusted=trusted)
+    standard, base = found.standard, found.base
+    info = standard.info
+    provenance, provenance_into = _provenance(store, standard, base)
     created = created_time(standard, provenance)
     graph = service.version_graph(base, info.id, info.version, info.status)
     content = [
@@ -250,7 +298,9 @@ def build(store: Store, key: str, *, trusted: bool = False, licence: str = DEFAU
         ),
     ]
     dcat_graph = package_graph(base, info.id, info.version)
-    described = [Member("README.md", MARKDOWN, readme(standard, base, content, dcat_graph).encode(), None), *content]
+    requires = requirements(store, standard, base)
+    text = readme(standard, base, content, dcat_graph, requires=[(r.key, r.iri, r.package_name) for r in requires])
+    described = [Member("README.md", MARKDOWN, text.encode(), None), *content]
     dcat = _dcat(standard, base, described, created, licence)
     dcat_member = Member(
         "dcat.ttl", TURTLE, _turtle(dcat, ("dcat", "dcterms", "cpms", "xsd", "rdf"), {"spdx": SPDX}), dcat_graph
@@ -271,6 +321,7 @@ def build(store: Store, key: str, *, trusted: bool = False, licence: str = DEFAU
             "title": {"zh": info.title.zh, "en": info.title.en},
         },
         "files": [m.entry() for m in members],
+        "requires": [r.entry() for r in requires],
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     members.append(Member(MANIFEST, JSON, text.encode(), None))

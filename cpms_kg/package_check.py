@@ -9,7 +9,8 @@ What a package must be to pass (anything else is refused, with the file named):
 - the manifest in its canonical form (sorted keys, two-space indent), every field what the files say:
   the standard's id, version, IRI, status and titles as standard.ttl states them, the graphs those the
   format puts each file in, the creation time and licence those of dcat.ttl, whose distributions carry the
-  same sizes and checksums; and standard.jsonld the same triples as standard.ttl.
+  same sizes and checksums, `requires` exactly the versions that define the items standard.ttl reuses;
+  and standard.jsonld the same triples as standard.ttl.
 
 So a byte changed anywhere, a file added or removed, or a manifest edited to match one changed file but not
 the rest, is refused. (A package rebuilt consistently throughout is a different package: integrity, not
@@ -38,6 +39,7 @@ from cpms_kg.package import (
     MARKDOWN,
     SPDX,
     TURTLE,
+    Required,
     package_graph,
     package_iri,
     shapes_graph,
@@ -61,9 +63,11 @@ MEDIA_TYPES = {
     "provenance.ttl": TURTLE,
     "dcat.ttl": TURTLE,
 }
-_FIELDS = {"format", "format_version", "created", "source_base_iri", "licence", "standard", "files"}
+_FIELDS = {"format", "format_version", "created", "source_base_iri", "licence", "standard", "files", "requires"}
 _STANDARD_FIELDS = {"id", "version", "iri", "status", "published", "title"}
 _FILE_FIELDS = {"path", "media_type", "size", "sha256", "graph", "description"}
+_REQUIRED_FIELDS = {"iri", "id", "version"}
+_REUSE_LINKS = (_C + "hasAttribute", _C + "hasCodeList")
 
 
 class PackageRefused(BadInput):
@@ -103,6 +107,8 @@ class Verified:
     listed: tuple[Listed, ...]
     triples: dict[str, list[ox.Triple]]
     """The parsed triples of each file that is loaded into a graph."""
+    requires: tuple[Required, ...]
+    """The published versions whose items the standard reuses: the importing side must hold them."""
 
 
 def _members(data: bytes, name: str, limit: int) -> dict[str, bytes]:
@@ -268,6 +274,37 @@ def _check_standard(manifest: dict[str, Any], triples: list[ox.Triple]) -> Statu
     return status
 
 
+def _requires(manifest: dict[str, Any], triples: list[ox.Triple]) -> tuple[Required, ...]:
+    """The manifest's `requires`, which must list exactly the versions that define the items standard.ttl
+    reuses (the IRIs of its attributes and code lists that are not the version's own), sorted by IRI."""
+    entries = manifest["requires"]
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and set(e) == _REQUIRED_FIELDS and all(isinstance(e[k], str) for k in e) for e in entries
+    ):
+        raise refuse(MANIFEST, "requires must be a list of {iri, id, version}", "requires 须为 {iri, id, version} 列表")
+    required = [Required(e["iri"], e["id"], e["version"]) for e in entries]
+    for r in required:
+        path = version_path(r.id, r.version)
+        if not (r.iri.endswith(path) and "://" in r.iri[: -len(path)]):
+            raise refuse(MANIFEST, f"required version {r.iri} is not {r.key}", f"所需版本 {r.iri} 与 {r.key} 不符")
+    if [r.iri for r in required] != sorted({r.iri for r in required}):
+        raise refuse(MANIFEST, "requires is not sorted by IRI without repeats", "requires 未按 IRI 排序或有重复")
+    own = manifest["standard"]["iri"] + "/"
+    reused = {
+        value(t.object)
+        for t in triples
+        if value(t.subject) == own[:-1] and t.predicate.value in _REUSE_LINKS and not value(t.object).startswith(own)
+    }
+    covered = {r.iri: {i for i in reused if i.startswith(r.iri + "/")} for r in required}
+    if reused - set().union(*covered.values()) or not all(covered.values()):
+        raise refuse(
+            MANIFEST,
+            "requires does not list exactly the versions whose items standard.ttl reuses",
+            "requires 与 standard.ttl 复用条目所属的版本不一致",
+        )
+    return tuple(required)
+
+
 def _status(text: object) -> Status:
     try:
         return Status(text)
@@ -350,6 +387,7 @@ def verify(data: bytes, *, name: str, limit: int) -> Verified:
                 f"清单指定的目标图 {entry.graph} 应为 {graphs[entry.path]}",
             )
     _check_dcat(manifest, listed, triples["dcat.ttl"])
+    requires = _requires(manifest, triples["standard.ttl"])
     return Verified(
         sha256=hashlib.sha256(data).hexdigest(),
         source_base_iri=base,
@@ -360,4 +398,5 @@ def verify(data: bytes, *, name: str, limit: int) -> Verified:
         files=files,
         listed=tuple(listed),
         triples={e.path: triples[e.path] for e in listed if e.graph is not None},
+        requires=requires,
     )

@@ -4,7 +4,9 @@ All graphs or none: each graph the package fills is replaced whole, and if any w
 already written are put back as they were. IRIs are kept as the package has them, whatever this
 instance's base IRI. Importing the same package again changes nothing. A version already published
 here may only move forward in its lifecycle (say, from provincial to national publication) with
-otherwise identical content: published versions are immutable.
+otherwise identical content: published versions are immutable. A standard that reuses items of other
+versions imports only where those versions already are (the manifest's `requires`), so that it reads back
+whole; otherwise it is refused (409) before anything is written, naming the packages to import first.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from cpms_kg.errors import Conflict
-from cpms_kg.namespaces import CPMS
-from cpms_kg.package_check import refuse, verify
+from cpms_kg.errors import Conflict, Problem
+from cpms_kg.namespaces import CPMS, DCTERMS
+from cpms_kg.package import MANIFEST
+from cpms_kg.package_check import Verified, refuse, verify
 from cpms_kg.standards.lifecycle import ALLOWED, IMMUTABLE
 from cpms_kg.standards.model import Status
 from cpms_kg.standards.rdf_terms import STATUSES
@@ -90,6 +93,35 @@ def _check_succession(iri: str, old: list[ox.Triple], new: list[ox.Triple], stat
     return before
 
 
+def _check_requirements(store: Store, package: Verified) -> None:
+    """Refuses (409) a package whose standard reuses items of versions this instance does not hold."""
+    missing = [
+        r
+        for r in package.requires
+        if not store.ask(
+            f"""ASK {{ ?std <{DCTERMS.identifier}> {ox.Literal(r.id)} ; <{CPMS}hasVersion> <{r.iri}> .
+                  <{r.iri}> <{CPMS}versionNumber> {ox.Literal(r.version)} }}"""
+        )
+    ]
+    if not missing:
+        return
+    key = f"{package.standard_id}@{package.version}"
+    names, versions = ", ".join(r.package_name for r in missing), ", ".join(r.key for r in missing)
+    raise Conflict(
+        f"{key} reuses attributes or code lists of {versions}, which this instance does not have: "
+        f"import the package {names} first",
+        message_zh=f"{key} 复用了 {versions} 的属性或代码表，本实例尚无该版本：请先导入数据包 {names}",
+        problems=[
+            Problem(
+                f"import {r.package_name} ({r.iri}) first",
+                source=MANIFEST,
+                message_zh=f"请先导入 {r.package_name}（{r.iri}）",
+            )
+            for r in missing
+        ],
+    )
+
+
 def _restore(store: Store, before: dict[str, list[ox.Triple] | None]) -> None:
     """Puts graphs back as they were after a failed import (best effort: the first error is the one raised)."""
     for graph, triples in before.items():
@@ -113,6 +145,7 @@ def import_package(store: Store, data: bytes, *, name: str, limit: int) -> Impor
             f"未发布（{package.status.value}）的版本只能导入基础 IRI 为 {package.source_base_iri} 的实例，"
             "否则其私有图会在此公开",
         )
+    _check_requirements(store, package)
     targets = {e.graph: e.path for e in package.listed if e.graph is not None}
     std_graph = next(g for g, path in targets.items() if path == "standard.ttl")
     base, sid, ver = package.source_base_iri, package.standard_id, package.version

@@ -60,9 +60,31 @@ def _files(members: list[Member], dcat_graph: str, lang: int) -> str:
     return "\n".join(rows)
 
 
-def readme(standard: Standard, base: str, members: list[Member], dcat_graph: str) -> str:
-    """The package's README; it names no checksum (it is itself listed in the manifest)."""
+def _requires(requires: list[tuple[str, str, str]], lang: int) -> str:
+    if not requires:
+        return ""
+    head = (
+        "**先导入**：本标准复用以下已发布版本的属性或代码表（仅引用其 IRI），导入方须先有这些版本，否则导入被拒绝：",
+        "**Import first**: this standard reuses attributes or code lists of these published versions (it only "
+        "points at their IRIs); an importing instance must hold them first, or the import is refused:",
+    )[lang]
+    rows = [f"- `{key}` <{iri}>: `{name}`" for key, iri, name in requires]
+    return "\n".join([head, "", *rows, "", ""])
+
+
+def readme(
+    standard: Standard,
+    base: str,
+    members: list[Member],
+    dcat_graph: str,
+    *,
+    requires: list[tuple[str, str, str]] | None = None,
+) -> str:
+    """The package's README; it names no checksum (it is itself listed in the manifest).
+
+    `requires`: (ID@VERSION, IRI, package file name) of each version whose items the standard reuses."""
     info = standard.info
+    req = (_requires(requires or [], 0), _requires(requires or [], 1))
     iri = base + version_path(info.id, info.version)
     archive = f"{info.id}-{info.version}.zip"
     return f"""# {info.title.zh} {info.version} · 国家平台数据包
@@ -82,7 +104,7 @@ IRI: <{iri}>
 --graph-store URL` 推送到远程 SPARQL 存储）；或以管理员令牌 `POST /api/packages`。导入要么全部成功，要么不改变任何数据；
 重复导入同一数据包不产生变化。
 
-**校验**：`manifest.json` 列出其余每个文件的 SHA-256 与字节数，`sha256sum standard.ttl` 的输出须与之一致。
+{req[0]}**校验**：`manifest.json` 列出其余每个文件的 SHA-256 与字节数，`sha256sum standard.ttl` 的输出须与之一致。
 `dcat.ttl` 的 `spdx:checksum` 再次记录同样的值。导入时逐一核对：任何文件被修改、增加或删除，或清单前后不一致，
 导入都会被拒绝，并指出出问题的文件。
 
@@ -97,7 +119,7 @@ instance's (its base IRI is `source_base_iri` in `manifest.json`) and is kept as
 --graph-store URL` to push to a remote SPARQL store), or `POST /api/packages` with an administrator's bearer
 token. An import loads everything or changes nothing; importing the same package again changes nothing.
 
-**Verify**: `manifest.json` lists every other file's SHA-256 and size; `sha256sum standard.ttl` must print the
+{req[1]}**Verify**: `manifest.json` lists every other file's SHA-256 and size; `sha256sum standard.ttl` must print the
 same digest. `dcat.ttl` records the same values as `spdx:checksum`. The importer checks them all: a file
 changed, added or removed, or a manifest that disagrees, is refused with the name of the file.
 """

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from cpms_kg.errors import NotFound
 from cpms_kg.iris import concept_path, level_path, scheme_path
 from cpms_kg.namespaces import SKOS, XKOS
-from cpms_kg.search.model import check_page
+from cpms_kg.paging import check_page
 from cpms_kg.store.base import Store
 
 _S = str(SKOS)

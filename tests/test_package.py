@@ -8,19 +8,22 @@ import json
 import warnings
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 import pytest
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cpms_kg import package
+from cpms_kg import demo_firms, package
 from cpms_kg.errors import Conflict, PayloadTooLarge
 from cpms_kg.package_check import PackageRefused, verify
 from cpms_kg.package_import import import_package
+from cpms_kg.settings import Settings
 from cpms_kg.standards import service
 from cpms_kg.standards.demo import bearings
 from cpms_kg.standards.model import Status
@@ -418,3 +421,129 @@ def test_push_to_a_real_oxigraph_server(built: package.Package, oxigraph: Oxigra
         remote.close()
     again = cli("import-package", str(path), *oxigraph.flags())
     assert again.returncode == 0 and "nothing changed" in again.stderr
+
+
+# --- between instances with different base IRIs, and standards that reuse others ----------------------
+
+NATIONAL = "https://national.example/id/"
+FASTENERS = "zj-fasteners@1.0"
+
+
+@contextmanager
+def national_client(path: Path) -> Iterator[tuple[TestClient, EmbeddedStore]]:
+    """The app in-process over an instance whose base IRI is not the provincial one."""
+    from api import create_app
+
+    opened = EmbeddedStore(path, base_iri=NATIONAL, query_workers=1)
+    configured = Settings(store=path, base_iri=NATIONAL, admin_token=ADMIN_TOKEN, query_workers=1)
+    try:
+        with TestClient(create_app(configured, store=opened)) as client:
+            yield client, opened
+    finally:
+        opened.close()
+
+
+def test_a_standard_imported_under_another_base_reads_validates_and_reexports(store_dir: Path, tmp_path: Path) -> None:
+    national, out, again = tmp_path / "national", tmp_path / "out", tmp_path / "again"
+    env = {"CPMS_KG_BASE_IRI": NATIONAL}
+    cli("init", "--store", str(national), "--no-demo", env=env, check=True)
+    for key in ("zj-rolling-bearings", "zj-fasteners"):
+        cli("export", "--standard", key, "--out", str(out), "--store", str(store_dir), check=True)
+    bearings_zip, fasteners_zip = out / "zj-rolling-bearings-1.0.zip", out / "zj-fasteners-1.0.zip"
+
+    # The fasteners reuse the bearings' attributes: refused, naming the package to import first.
+    first = cli("import-package", str(fasteners_zip), "--store", str(national), env=env)
+    assert first.returncode == 2
+    assert "zj-rolling-bearings-1.0.zip" in first.stderr and "请先导入数据包" in first.stderr
+    for path in (bearings_zip, fasteners_zip):
+        cli("import-package", str(path), "--store", str(national), env=env, check=True)
+
+    shapes = cli("standard", "shapes", FASTENERS, "--store", str(national), env=env, check=True).stdout
+    assert shapes.encode() == members(fasteners_zip.read_bytes())["shapes.ttl"]
+    table = tmp_path / "fasteners.csv"
+    table.write_bytes(demo_firms.table(next(f for f in demo_firms.DEMO_FIRMS if f.standard == FASTENERS)))
+    checked = cli("validate", str(table), "--standard", FASTENERS, "--store", str(national), env=env)
+    assert checked.returncode == 0, checked.stderr
+    assert "conforms" in checked.stdout and "products: 12" in checked.stdout
+    for key in ("zj-rolling-bearings", "zj-fasteners"):
+        cli("export", "--standard", key, "--out", str(again), "--store", str(national), env=env, check=True)
+    for name in ("zj-rolling-bearings-1.0.zip", "zj-fasteners-1.0.zip"):
+        assert (again / name).read_bytes() == (out / name).read_bytes()  # the same package, byte for byte
+
+    with app_client(store_dir) as (client_a, _), national_client(national) as (client_b, store_b):
+        for key in ("zj-rolling-bearings", "zj-fasteners"):
+            path = f"/api/standards/{key}/versions/1.0"
+            answer = client_b.get(path)
+            assert answer.status_code == 200, answer.text
+            assert answer.json() == client_a.get(path).json()  # every item, the reused ones resolved
+            assert answer.json()["iri"] == f"{BASE}standard/{key}/1.0"
+            shapes_answer = client_b.get(path + "/shapes")
+            assert shapes_answer.status_code == 200 and shapes_answer.text == client_a.get(path + "/shapes").text
+            assert client_b.get(path + "/package").content == (out / f"{key}-1.0.zip").read_bytes()
+        version = client_b.get("/api/standards/zj-fasteners/versions/1.0").json()
+        reused = [a for a in version["attributes"] if a["reuse"]]
+        assert reused and all(a["iri"].startswith(f"{BASE}standard/zj-rolling-bearings/1.0/") for a in reused)
+        assert all(a["name"]["zh"] and a["datatype"] for a in reused)
+        assert all(NATIONAL not in a["iri"] for a in version["attributes"])
+        assert service.load(store_b, FASTENERS) == service.load(store_b, "zj-fasteners")
+        assert not store_b.ask(f"ASK {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), '{NATIONAL}standard/')) }}")
+
+
+def test_the_manifest_lists_the_versions_whose_items_are_reused(source: EmbeddedStore) -> None:
+    fasteners = package.build(source, FASTENERS)
+    bearings_iri = BASE + "standard/zj-rolling-bearings/1.0"
+    assert fasteners.manifest["requires"] == [{"iri": bearings_iri, "id": "zj-rolling-bearings", "version": "1.0"}]
+    assert package.build(source, KEY).manifest["requires"] == []
+    readme = members(fasteners.data)["README.md"].decode()
+    assert "zj-rolling-bearings-1.0.zip" in readme and "先导入" in readme and "Import first" in readme
+    assert package.build(source, FASTENERS).data == fasteners.data
+
+
+def _with_requires(data: bytes, requires: list[dict[str, str]]) -> bytes:
+    files = members(data)
+    manifest = json.loads(files["manifest.json"])
+    manifest["requires"] = requires
+    files["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    return rezip(list(files.items()))
+
+
+@pytest.mark.parametrize(
+    "requires",
+    [
+        [],
+        [{"iri": BASE + "standard/zj-rolling-bearings/2.0", "id": "zj-rolling-bearings", "version": "2.0"}],
+        [{"iri": BASE + "standard/zj-rolling-bearings/1.0", "id": "zj-rolling-bearings", "version": "2.0"}],
+        [
+            {"iri": BASE + "standard/other/1.0", "id": "other", "version": "1.0"},
+            {"iri": BASE + "standard/zj-rolling-bearings/1.0", "id": "zj-rolling-bearings", "version": "1.0"},
+        ],
+        [{"iri": BASE + "standard/zj-rolling-bearings/1.0", "id": "zj-rolling-bearings"}],
+    ],
+)
+def test_a_manifest_whose_requires_disagrees_is_refused(
+    requires: list[dict[str, str]], source: EmbeddedStore, target: EmbeddedStore
+) -> None:
+    import_package(target, package.build(source, KEY).data, name="b.zip", limit=LIMIT)
+    before = snapshot(target)
+    with pytest.raises(PackageRefused) as refused:
+        import_package(
+            target, _with_requires(package.build(source, FASTENERS).data, requires), name="f.zip", limit=LIMIT
+        )
+    assert refused.value.problems[0].source == "manifest.json" and "manifest.json" in refused.value.message_zh
+    assert snapshot(target) == before
+
+
+def test_rest_import_of_a_reusing_standard_needs_its_dependency_first(source: EmbeddedStore, tmp_path: Path) -> None:
+    headers = {**AUTH, "Content-Type": "application/zip"}
+    fasteners, bearings_package = package.build(source, FASTENERS), package.build(source, KEY)
+    with national_client(tmp_path / "national") as (client, store):
+        before = snapshot(store)
+        refused = client.post("/api/packages", content=fasteners.data, headers=headers)
+        body = refused.json()
+        assert refused.status_code == 409 and body["ok"] is False and body["status"] == 409
+        assert "zj-rolling-bearings-1.0.zip" in body["error"] and "zj-rolling-bearings-1.0.zip" in body["error_zh"]
+        assert body["errors"][0]["source"] == "manifest.json"
+        assert snapshot(store) == before and audit.records(store, action="package.import") == []
+        assert client.post("/api/packages", content=bearings_package.data, headers=headers).status_code == 201
+        assert client.post("/api/packages", content=fasteners.data, headers=headers).status_code == 201
+        assert client.get("/api/standards/zj-fasteners/versions/1.0").status_code == 200

@@ -344,7 +344,9 @@ def run_the_pilot_to_acceptance(c: Client) -> None:
     assert c.call("GET", "/api/pilots/cixi-bearings", None).status_code == 401
     assert c.call("GET", "/api/pilots/cixi-bearings", f"steward-{PILOT_FIRMS[0]}").status_code == 403
 
-    actions = {r["action"] for r in c.ok("GET", "/api/audit", "admin")["records"]}
+    trail = c.ok("GET", "/api/audit", "admin", params={"limit": 1000})  # the audit trail is paged (100 by default)
+    assert trail["total"] == len(trail["records"])
+    actions = {r["action"] for r in trail["records"]}
     assert {
         "pilot.create",
         "pilot.firms.add",

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from cpms_kg.errors import BadInput
+from cpms_kg.paging import check_page
 
 
 class Kind(StrEnum):
@@ -36,8 +37,6 @@ class Match(StrEnum):
 
 MAX_LIMIT = 200
 MAX_QUERY_LENGTH = 200
-MAX_OFFSET = 1_000_000_000
-"""Far beyond any list here; keeps a caller's number inside what a SPARQL OFFSET accepts."""
 
 
 @dataclass(frozen=True)
@@ -119,14 +118,6 @@ class SearchQuery:
             limit,
             offset,
         )
-
-
-def check_page(*, limit: int, offset: int, max_limit: int) -> None:
-    """limit in 1..max_limit and offset >= 0, or a 400 naming the parameter."""
-    if not 1 <= limit <= max_limit:
-        raise BadInput(f"limit must be between 1 and {max_limit}", message_zh=f"limit 必须在 1 到 {max_limit} 之间")
-    if not 0 <= offset <= MAX_OFFSET:
-        raise BadInput(f"offset must be between 0 and {MAX_OFFSET}", message_zh=f"offset 必须在 0 到 {MAX_OFFSET} 之间")
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from cpms_kg.errors import NotFound
-from cpms_kg.standards.model import Standard, Status, Text, standard_path
+from cpms_kg.standards.model import Standard, Status, Text, standard_path, version_path
 from cpms_kg.standards.rdf_read import from_quads
 from cpms_kg.standards.rdf_terms import ANNOTATED_SOURCE, DCT, SK, STATUSES, C, VersionIris
 from cpms_kg.standards.rdf_write import decimal_lexical, prefixes, to_jsonld, to_quads, to_triples, to_turtle
@@ -20,13 +22,16 @@ from cpms_kg.store.base import Store
 
 __all__ = [
     "StandardSummary",
+    "StoredVersion",
     "VersionSummary",
     "decimal_lexical",
+    "find_version",
     "from_quads",
     "latest_version",
     "list_standards",
     "load_standard",
     "prefixes",
+    "read_version",
     "to_jsonld",
     "to_quads",
     "to_triples",
@@ -105,24 +110,73 @@ def list_standards(store: Store, *, trusted: bool = False) -> list[StandardSumma
     ]
 
 
-def _versions(store: Store, standard_id: str, trusted: bool) -> list[str]:
-    std = store.base_iri + standard_path(standard_id)
+@dataclass(frozen=True)
+class StoredVersion:
+    """A version as the store holds it, with the base IRI its IRIs were minted under: this instance's,
+    or, for a version imported from a package, the base of the instance that published it."""
+
+    standard: Standard
+    base: str
+
+    @property
+    def iri(self) -> str:
+        return self.base + version_path(self.standard.info.id, self.standard.info.version)
+
+
+def _minted_base(iri: str, path: str) -> str | None:
+    """The base an IRI was minted under with this path, or None when it was not minted so."""
+    return iri[: -len(path)] if iri.endswith(path) and len(iri) > len(path) else None
+
+
+def _bases(store: Store, standard_id: str, *, trusted: bool) -> dict[str, set[str]]:
+    """Each version number of the standard and the bases its IRIs were minted under."""
     rows = store.select(
-        f"SELECT ?number WHERE {{ <{std}> <{C}hasVersion> ?v . ?v <{C}versionNumber> ?number }}", trusted=trusted
+        f"""SELECT DISTINCT ?std ?v ?number WHERE {{
+              ?std <{DCT}identifier> {ox.Literal(standard_id)} ; <{C}hasVersion> ?v . ?v <{C}versionNumber> ?number .
+            }}""",
+        trusted=trusted,
     )
-    return [_literal(row["number"]) for row in rows]
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        number, node = _literal(row["number"]), _literal(row["v"])
+        base = _minted_base(node, version_path(standard_id, number))
+        if base is not None and _literal(row["std"]) == base + standard_path(standard_id):
+            found.setdefault(number, set()).add(base)
+    return found
 
 
-def load_standard(store: Store, standard_id: str, version: str | None = None, *, trusted: bool = False) -> Standard:
-    """One version of a standard from the store; None: its latest version. NotFound when absent.
+def find_version(store: Store, standard_id: str, version: str | None = None, *, trusted: bool = False) -> VersionIris:
+    """The IRIs of `standard_id@version` (None: its latest version) found by the version's identifier and
+    number, whatever base they carry; the instance's own base first when two bases hold the same version.
+    NotFound when absent.
+
+    A version under another base counts only when it is public: a published version imported from a
+    package. Private graphs hold such versions for other reasons (an expert's proposal is a whole
+    standard minted under the proposal's IRI), and those are not the standard.
+    """
+    found = _bases(store, standard_id, trusted=trusted)
+    if trusted and any(b != store.base_iri for bases in found.values() for b in bases):
+        public = _bases(store, standard_id, trusted=False)
+        found = {v: {b for b in bs if b == store.base_iri or b in public.get(v, set())} for v, bs in found.items()}
+        found = {v: bs for v, bs in found.items() if bs}
+    chosen = version if version is not None else latest_version(list(found))
+    if chosen is None or chosen not in found:
+        if version is None:
+            raise NotFound(f"no standard {standard_id}", message_zh=f"没有标准 {standard_id}")
+        raise NotFound(
+            f"no standard version {standard_id}@{version}", message_zh=f"没有标准版本 {standard_id}@{version}"
+        )
+    bases = found[chosen]
+    base = store.base_iri if store.base_iri in bases else min(bases)
+    return VersionIris(base, standard_id, chosen)
+
+
+def read_version(store: Store, standard_id: str, version: str | None = None, *, trusted: bool = False) -> StoredVersion:
+    """One version of a standard from the store with the base of its IRIs; None: its latest version.
 
     Unpublished versions live in private graphs: only `trusted` reads (operators, the workflow) see them.
     """
-    if version is None:
-        version = latest_version(_versions(store, standard_id, trusted))
-        if version is None:
-            raise NotFound(f"no standard {standard_id}", message_zh=f"没有标准 {standard_id}")
-    iris = VersionIris(store.base_iri, standard_id, version)
+    iris = find_version(store, standard_id, version, trusted=trusted)
     v = iris.node
     parts = "|".join(
         f"<{C}{p}>" for p in ("hasAttribute", "hasCodeList", "hasRequirement", "issuingBody", "expertGroup")
@@ -141,4 +195,13 @@ def load_standard(store: Store, standard_id: str, version: str | None = None, *,
             }}""",
         trusted=trusted,
     )
-    return from_quads(triples, store.base_iri, standard_id, version)
+    return StoredVersion(from_quads(triples, iris.base, standard_id, iris.version), iris.base)
+
+
+def load_standard(store: Store, standard_id: str, version: str | None = None, *, trusted: bool = False) -> Standard:
+    """One version of a standard from the store; None: its latest version. NotFound when absent.
+
+    Its IRIs may carry another base than the store's (a version imported from a package keeps its IRIs);
+    `read_version` says which.
+    """
+    return read_version(store, standard_id, version, trusted=trusted).standard

@@ -22,7 +22,7 @@ from cpms_kg.standards.diff import StandardDiff, diff
 from cpms_kg.standards.lifecycle import IMMUTABLE, check_editable, check_transition
 from cpms_kg.standards.model import Standard, Status
 from cpms_kg.standards.quality import QualityReport, check_standard
-from cpms_kg.standards.rdf import load_standard, to_jsonld, to_turtle
+from cpms_kg.standards.rdf import StoredVersion, load_standard, read_version, to_jsonld, to_turtle
 from cpms_kg.standards.reuse import resolve
 from cpms_kg.standards.shapes import shapes_turtle
 from cpms_kg.standards.spreadsheet import read_standard, write_standard
@@ -38,12 +38,13 @@ def version_graph(base_iri: str, standard_id: str, version: str, status: Status)
     return base_iri + graph_path("private", "standard", standard_id, version)
 
 
-def _write(store: Store, standard: Standard, name: str) -> None:
-    info = standard.info
-    graph = version_graph(store.base_iri, info.id, info.version, info.status)
-    turtle = to_turtle(standard, store.base_iri)
+def _write(store: Store, standard: Standard, name: str, *, base: str | None = None) -> None:
+    """Writes a version under `base` (default: this instance's), the base its IRIs are minted under."""
+    info, base = standard.info, base or store.base_iri
+    graph = version_graph(base, info.id, info.version, info.status)
+    turtle = to_turtle(standard, base)
     store.replace_graph(graph, LoadSource(name=name, format=ox.RdfFormat.TURTLE, data=turtle.encode(), graph=graph))
-    for other in (version_graph(store.base_iri, info.id, info.version, s) for s in (Status.DRAFT, Status.RETIRED)):
+    for other in (version_graph(base, info.id, info.version, s) for s in (Status.DRAFT, Status.RETIRED)):
         if other != graph and other in store.named_graphs():
             store.drop_graph(other)
 
@@ -63,9 +64,9 @@ class ImportResult:
     replaced: bool
 
 
-def _existing(store: Store, standard: Standard) -> Standard | None:
+def _existing(store: Store, standard: Standard) -> StoredVersion | None:
     try:
-        return load_standard(store, standard.info.id, standard.info.version, trusted=True)
+        return read_version(store, standard.info.id, standard.info.version, trusted=True)
     except NotFound:
         return None
 
@@ -77,9 +78,10 @@ def save(store: Store, standard: Standard, *, name: str = "standard") -> ImportR
     one is missing)."""
     standard = resolve(store, standard)
     existing = _existing(store, standard)
-    if existing is not None and existing != standard:
-        check_editable(existing.info.status)
-    _write(store, standard, name)
+    if existing is not None and existing.standard != standard:
+        check_editable(existing.standard.info.status)
+    # New versions are minted under this instance's base; one already here (say, imported) keeps its IRIs.
+    _write(store, standard, name, base=None if existing is None else existing.base)
     return ImportResult(standard, check_standard(store, standard), existing is not None)
 
 
@@ -89,21 +91,27 @@ def import_file(store: Store, path: Path) -> ImportResult:
 
 
 def export(store: Store, key: str, fmt: ExportFormat, out: Path, *, trusted: bool = False) -> Standard:
-    standard = load(store, key, trusted=trusted)
+    found = locate(store, key, trusted=trusted)
+    standard = found.standard
     if fmt in ("xlsx", "csv"):
         write_standard(standard, out, format=fmt)
     elif fmt == "ttl":
-        out.write_text(to_turtle(standard, store.base_iri), encoding="utf-8")
+        out.write_text(to_turtle(standard, found.base), encoding="utf-8")
     elif fmt == "jsonld":
-        out.write_text(to_jsonld(standard, store.base_iri), encoding="utf-8")
+        out.write_text(to_jsonld(standard, found.base), encoding="utf-8")
     else:
         raise UsageError(f"unknown export format {fmt!r}", message_zh=f"未知的导出格式 {fmt!r}")
     return standard
 
 
-def load(store: Store, key: str, *, trusted: bool = False) -> Standard:
+def locate(store: Store, key: str, *, trusted: bool = False) -> StoredVersion:
+    """The version `ID` or `ID@VERSION` names, with the base IRI its IRIs carry."""
     standard_id, version = parse_key(key)
-    return load_standard(store, standard_id, version, trusted=trusted)
+    return read_version(store, standard_id, version, trusted=trusted)
+
+
+def load(store: Store, key: str, *, trusted: bool = False) -> Standard:
+    return locate(store, key, trusted=trusted).standard
 
 
 def check(store: Store, key: str, *, trusted: bool = False) -> QualityReport:
@@ -123,8 +131,8 @@ def unit_symbols(store: Store, standard: Standard) -> dict[str, str]:
 
 
 def shapes(store: Store, key: str, *, trusted: bool = False) -> str:
-    standard = load(store, key, trusted=trusted)
-    return shapes_turtle(standard, store.base_iri, unit_symbols=unit_symbols(store, standard))
+    found = locate(store, key, trusted=trusted)
+    return shapes_turtle(found.standard, found.base, unit_symbols=unit_symbols(store, found.standard))
 
 
 def compare(store: Store, standard_id: str, old: str, new: str, *, trusted: bool = False) -> StandardDiff:
@@ -135,13 +143,14 @@ def compare(store: Store, standard_id: str, old: str, new: str, *, trusted: bool
 
 def set_status(store: Store, key: str, target: Status) -> Standard:
     """One lifecycle step; publishing needs a version that passes its quality shapes."""
-    standard = load(store, key, trusted=True)
+    found = locate(store, key, trusted=True)
+    standard = found.standard
     problems = 0
     if target in (Status.PUBLISHED_PROVINCIAL, Status.PUBLISHED_NATIONAL):
         problems = sum(1 for r in check_standard(store, standard).results if r.severity == "Violation")
     check_transition(standard.info.status, target, quality_problems=problems)
     updated = replace(standard, info=replace(standard.info, status=target))
-    _write(store, updated, key)
+    _write(store, updated, key, base=found.base)
     return updated
 
 

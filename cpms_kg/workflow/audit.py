@@ -9,7 +9,6 @@ audit route reads it.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -18,6 +17,7 @@ import pyoxigraph as ox
 from cpms_kg.accounts import Role, User, account_iri
 from cpms_kg.iris import graph_path, last_segment
 from cpms_kg.namespaces import CPMS, PROV, RDF, RDFS, XSD
+from cpms_kg.paging import DEFAULT_LIMIT, MAX_LIMIT, Page, check_page
 from cpms_kg.store.base import PROTECTED_WRITES, LoadSource, Store
 from cpms_kg.terms import value
 
@@ -91,21 +91,41 @@ def record(
     return AuditRecord(node_iri, user.name, acted.value, action, target, now, before, after)
 
 
-def records(store: Store, *, action: str | None = None, account: str | None = None) -> list[AuditRecord]:
-    """The trail, oldest first (for the admin route and tests)."""
-    graph = audit_graph(store.base_iri)
-    if graph not in store.named_graphs():
-        return []
-    rows = store.select(
-        f"""SELECT ?r ?account ?role ?action ?target ?time ?before ?after WHERE {{ GRAPH <{graph}> {{
+def _where(graph: str, base: str, action: str | None, account: str | None) -> str:
+    filters = [f"FILTER(?action = {ox.Literal(action)})" if action is not None else ""]
+    if account is not None:
+        filters.append(f"FILTER(?account = <{account_iri(base, account)}>)")
+    return f"""GRAPH <{graph}> {{
               ?r a <{_C}AuditRecord> ; <{PROV}wasAssociatedWith> ?account ; <{_C}actedInRole> ?role ;
                  <{_C}action> ?action ; <{_C}auditTarget> ?target ; <{PROV}startedAtTime> ?time .
+              {" ".join(filters)}
               OPTIONAL {{ ?r <{PROV}used>/<{PROV}value> ?before }}
-              OPTIONAL {{ ?r <{PROV}generated>/<{PROV}value> ?after }} }} }} ORDER BY ?time ?r""",
+              OPTIONAL {{ ?r <{PROV}generated>/<{PROV}value> ?after }} }}"""
+
+
+def page(
+    store: Store,
+    *,
+    action: str | None = None,
+    account: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+) -> Page[AuditRecord]:
+    """One page of the trail, oldest first (then by record IRI, so pages never overlap), with its total."""
+    check_page(limit=limit, offset=offset)
+    graph = audit_graph(store.base_iri)
+    if graph not in store.named_graphs():
+        return Page([], 0, limit, offset)
+    where = _where(graph, store.base_iri, action, account)
+    counted = store.select(f"SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE {{ {where} }}", trusted=True)
+    total = int(value(next(iter(counted))["n"]))
+    rows = store.select(
+        f"""SELECT ?r ?account ?role ?action ?target ?time ?before ?after WHERE {{ {where} }}
+            ORDER BY ?time ?r LIMIT {limit} OFFSET {offset}""",
         trusted=True,
     )
     by_iri = {r.iri: r.value for r in Role}
-    out = [
+    found = [
         AuditRecord(
             value(row["r"]),
             last_segment(value(row["account"])),
@@ -118,9 +138,26 @@ def records(store: Store, *, action: str | None = None, account: str | None = No
         )
         for row in rows
     ]
-    return [r for r in out if (action is None or r.action == action) and (account is None or r.account == account)]
+    return Page(found, total, limit, offset)
 
 
-def graph_triples(store: Store) -> Iterable[ox.Triple]:
-    graph = audit_graph(store.base_iri)
-    return store.graph_triples(graph) if graph in store.named_graphs() else []
+def records(store: Store, *, action: str | None = None, account: str | None = None) -> list[AuditRecord]:
+    """The whole trail, oldest first (for service-internal readers and tests; the route pages it)."""
+    out: list[AuditRecord] = []
+    while True:
+        found = page(store, action=action, account=account, limit=MAX_LIMIT, offset=len(out))
+        out += found.items
+        if not found.items or len(out) >= found.total:
+            return out
+
+
+def page_triples(store: Store, found: Page[AuditRecord]) -> list[ox.Triple]:
+    """The PROV-O triples of the records on a page (each record and its before and after states)."""
+    if not found.items:
+        return []
+    nodes = " ".join(f"<{r.iri}>" for r in found.items)
+    return store.construct(
+        f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{audit_graph(store.base_iri)}> {{ VALUES ?r {{ {nodes} }}
+              {{ ?r ?p ?o BIND(?r AS ?s) }} UNION {{ ?r <{PROV}used>|<{PROV}generated> ?s . ?s ?p ?o }} }} }}""",
+        trusted=True,
+    )

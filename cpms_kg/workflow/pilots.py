@@ -346,7 +346,11 @@ def read(store: Store, pilot_id: str) -> Pilot:
     return parse(store.base_iri, pilot_id, pilot_data(store, pilot_id))
 
 
-def list_pilots(store: Store) -> list[Pilot]:
+def pilot_ids(store: Store) -> list[str]:
+    """Every pilot's id, sorted."""
     prefix = store.base_iri + graph_path("private", "pilot") + "/"
-    ids = sorted(unquote(g[len(prefix) :]) for g in store.named_graphs() if g.startswith(prefix))
-    return [read(store, i) for i in ids]
+    return sorted(unquote(g[len(prefix) :]) for g in store.named_graphs() if g.startswith(prefix))
+
+
+def list_pilots(store: Store) -> list[Pilot]:
+    return [read(store, i) for i in pilot_ids(store)]
