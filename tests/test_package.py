@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+import rdflib
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -426,6 +427,7 @@ def test_push_to_a_real_oxigraph_server(built: package.Package, oxigraph: Oxigra
 # --- between instances with different base IRIs, and standards that reuse others ----------------------
 
 NATIONAL = "https://national.example/id/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 FASTENERS = "zj-fasteners@1.0"
 
 
@@ -465,6 +467,24 @@ def test_a_standard_imported_under_another_base_reads_validates_and_reexports(st
     checked = cli("validate", str(table), "--standard", FASTENERS, "--store", str(national), env=env)
     assert checked.returncode == 0, checked.stderr
     assert "conforms" in checked.stdout and "products: 12" in checked.stdout
+    # Findings and committed products use the standard's own (provincial) IRIs; the products are the national
+    # instance's own, minted under its base.
+    faulty = tmp_path / "faulty.csv"
+    faulty.write_text(table.read_text(encoding="utf-8-sig").replace(",731815,", ",73181X,", 1), encoding="utf-8")
+    for engine in ("fast", "pyshacl"):
+        report = cli("validate", str(faulty), "--standard", FASTENERS, "--firm", "nat", "--format", "ttl",
+                     "--engine", engine, "--store", str(national), env=env)  # fmt: skip
+        graph = rdflib.Graph().parse(data=report.stdout, format="turtle")
+        sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+        paths = {str(o) for o in graph.objects(None, sh.resultPath)}
+        assert f"{BASE}standard/zj-rolling-bearings/1.0/attribute/hs_code" in paths, (engine, paths)
+        assert all(p.startswith(f"{BASE}standard/zj-") for p in paths), (engine, paths)
+        shapes_used = {str(o) for o in graph.objects(None, sh.sourceShape)}
+        assert shapes_used and all(s.startswith(f"{BASE}standard/zj-fasteners/1.0/") for s in shapes_used)
+        assert {str(o).startswith(f"{NATIONAL}product/nat/") for o in graph.objects(None, sh.focusNode)} == {True}
+    committed = cli("validate", str(table), "--standard", FASTENERS, "--firm", "nat", "--commit", "--dataset", "d1",
+                    "--store", str(national), env=env)  # fmt: skip
+    assert committed.returncode == 0, committed.stderr
     for key in ("zj-rolling-bearings", "zj-fasteners"):
         cli("export", "--standard", key, "--out", str(again), "--store", str(national), env=env, check=True)
     for name in ("zj-rolling-bearings-1.0.zip", "zj-fasteners-1.0.zip"):
@@ -487,6 +507,21 @@ def test_a_standard_imported_under_another_base_reads_validates_and_reexports(st
         assert all(NATIONAL not in a["iri"] for a in version["attributes"])
         assert service.load(store_b, FASTENERS) == service.load(store_b, "zj-fasteners")
         assert not store_b.ask(f"ASK {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), '{NATIONAL}standard/')) }}")
+        rows = store_b.select(
+            f"""SELECT DISTINCT ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+                  FILTER(STRSTARTS(STR(?s), '{NATIONAL}product/nat/') && (isIRI(?o) || ?p != <{RDF_TYPE}>)) }}""",
+            trusted=True,
+        ).rows
+        predicates = {r["p"].value for r in rows if r["p"].value != RDF_TYPE}  # type: ignore[union-attr]
+        types = {r["o"].value for r in rows if r["p"].value == RDF_TYPE}  # type: ignore[union-attr]
+        assert predicates and all(p.startswith(f"{BASE}standard/") for p in predicates)
+        assert f"{BASE}standard/zj-rolling-bearings/1.0/attribute/hs_code" in predicates
+        assert types and all(t.startswith(f"{BASE}standard/zj-fasteners/1.0/category/") for t in types)
+        conforms_to = store_b.select(
+            f"SELECT ?v WHERE {{ GRAPH ?g {{ <{NATIONAL}dataset/nat/d1> <http://purl.org/dc/terms/conformsTo> ?v }} }}",
+            trusted=True,
+        ).rows
+        assert [r["v"].value for r in conforms_to] == [f"{BASE}standard/zj-fasteners/1.0"]  # type: ignore[union-attr]
 
 
 def test_the_manifest_lists_the_versions_whose_items_are_reused(source: EmbeddedStore) -> None:

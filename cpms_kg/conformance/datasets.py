@@ -94,7 +94,9 @@ def commit(store: Store, outcome: Outcome, standard: Standard, *, firm: str, dat
     meta = [
         ox.Triple(node, _n(str(RDF.type)), _n(str(DCAT.Dataset))),
         ox.Triple(node, _n(str(DCTERMS.publisher)), _n(firm_iri(base, firm))),
-        ox.Triple(node, _n(str(DCTERMS.conformsTo)), _n(base + version_path(info.id, info.version))),
+        ox.Triple(
+            node, _n(str(DCTERMS.conformsTo)), _n((outcome.standard_base or base) + version_path(info.id, info.version))
+        ),
         ox.Triple(node, _n(str(DCTERMS.identifier)), ox.Literal(dataset)),
         ox.Triple(node, _n(str(DCTERMS.issued)), _now()),
         ox.Triple(node, _n(str(DCTERMS.title)), ox.Literal(f"{firm} · {info.title.zh}", language="zh")),

@@ -46,11 +46,19 @@ class FastRun:
     """
 
     def __init__(
-        self, plan: Plan, standard: Standard, base_iri: str, firm: str, sources: Mapping[str, str] | None = None
+        self,
+        plan: Plan,
+        standard: Standard,
+        base_iri: str,
+        firm: str,
+        sources: Mapping[str, str] | None = None,
+        *,
+        standard_base: str | None = None,
     ) -> None:
         self.plan = plan
         self.standard = standard
-        self.base_iri = base_iri
+        self.base_iri = standard_base or base_iri
+        """The base of the standard's IRIs (categories); products are minted under `base_iri`."""
         self.prefix = product_prefix(base_iri, firm)
         self.sources = dict(sources or {})
         self.products = 0
@@ -307,13 +315,14 @@ class FastEngine(Engine):
         chunk_size: int = CHUNK,
         progress: Callable[[int], None] | None = None,
         source: str | None = None,
+        standard_base: str | None = None,
     ) -> FastResult:
         """`records` (as `pipeline._records` makes them) against `shapes` (= `compile_shapes(standard, base_iri)`).
         Shapes the fast engine does not evaluate fall back to the reference engine (`engine`, `fallback` say so)."""
         try:
-            plan = compile_plan(standard, shapes, base_iri)
+            plan = compile_plan(standard, shapes, standard_base or base_iri)
         except Unsupported as reason:
-            graph = product_graph(list(records), standard, base_iri, firm)
+            graph = product_graph(list(records), standard, base_iri, firm, standard_base=standard_base)
             result = PyshaclEngine().validate(graph.triples, shapes)
             if progress is not None:
                 progress(len(records))
@@ -325,7 +334,7 @@ class FastEngine(Engine):
                 fallback=str(reason),
                 reference=result,
             )
-        run = FastRun(plan, standard, base_iri, firm)
+        run = FastRun(plan, standard, base_iri, firm, standard_base=standard_base)
         _drive(run, records_frames(records, standard, chunk_size), self.workers, progress)
         return run.finish(source)
 
@@ -340,8 +349,10 @@ class FastEngine(Engine):
         sources: Mapping[str, str] | None = None,
         progress: Callable[[int], None] | None = None,
         source: str | None = None,
+        standard_base: str | None = None,
     ) -> FastResult:
         """Frames (see `fast_frames`), a chunk at a time; raises `Unsupported` before reading any."""
-        run = FastRun(compile_plan(standard, shapes, base_iri), standard, base_iri, firm, sources)
+        plan = compile_plan(standard, shapes, standard_base or base_iri)
+        run = FastRun(plan, standard, base_iri, firm, sources, standard_base=standard_base)
         _drive(run, ((frame, None) for frame in frames), self.workers, progress)
         return run.finish(source)

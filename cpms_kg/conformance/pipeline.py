@@ -33,8 +33,8 @@ from cpms_kg.conformance.report import Change, ConformanceReport, locate
 from cpms_kg.conformance.table import Table
 from cpms_kg.errors import BadInput, Problem
 from cpms_kg.rdfio import format_for_path, iter_quads, source_from_path
+from cpms_kg.standards import service as standards
 from cpms_kg.standards.model import Standard
-from cpms_kg.standards.service import load
 from cpms_kg.standards.shapes import compile_shapes
 from cpms_kg.store.base import Store
 
@@ -55,6 +55,8 @@ class Outcome:
     report: ConformanceReport
     build_graph: Callable[[], ProductGraph]
     """The products as RDF, built only when they are committed (the fast engines never need them)."""
+    standard_base: str | None = None
+    """The base IRI of the standard version's IRIs when it is not this instance's (an imported package)."""
 
     @functools.cached_property
     def graph(self) -> ProductGraph:
@@ -184,24 +186,25 @@ def check_file(
 ) -> Outcome:
     step = progress or (lambda _phase, _fraction: None)
     step("reading", 0.05)
-    standard = load(store, standard_key, trusted=options.trusted)
+    found = standards.locate(store, standard_key, trusted=options.trusted)
+    standard, own = found.standard, found.base
     engine = make_engine(options.engine)
-    shapes = compile_shapes(standard, store.base_iri)
+    shapes = compile_shapes(standard, own)
     if is_rdf(path):
         return _check_rdf(path, standard, shapes, options)
     if isinstance(engine, FastEngine):
-        return _check_table_fast(store, standard, shapes, path, options, step)
+        return _check_table_fast(store, _Target(standard, shapes, own), path, options, step)
     table = read_table(path, sheet=options.sheet)
     mapping, unmapped = _map(table, standard, options)
     step("normalising", 0.3)
     records, changes = _records(table, standard, mapping)
-    graph = product_graph(records, standard, store.base_iri, options.firm)
+    graph = product_graph(records, standard, store.base_iri, options.firm, standard_base=own)
     step("validating", 0.6)
     result = engine.validate(graph.triples, shapes)
     report = ConformanceReport(
         standard.key, table.source, engine.name, len(records), result, locate(result, graph.origins), changes, unmapped
     )
-    return Outcome(report, lambda: graph)
+    return Outcome(report, lambda: graph, own)
 
 
 def _map(table: Table, standard: Standard, options: Options) -> tuple[ColumnMapping, list[dict[str, Any]]]:
@@ -218,43 +221,47 @@ def _map(table: Table, standard: Standard, options: Options) -> tuple[ColumnMapp
     return found.mapping, unmapped
 
 
+@dataclass(frozen=True)
+class _Target:
+    """What a table is checked against: the standard version, its compiled shapes, the base of its IRIs."""
+
+    standard: Standard
+    shapes: list[ox.Triple]
+    base: str
+
+
 def _check_table_fast(
-    store: Store,
-    standard: Standard,
-    shapes: list[ox.Triple],
-    path: Path,
-    options: Options,
-    step: Callable[[str, float], None],
+    store: Store, target: _Target, path: Path, options: Options, step: Callable[[str, float], None]
 ) -> Outcome:
     """The table in chunks: columnar normalisation, vectorised checks; no RDF unless the upload is committed."""
     fast_csv = csv_frames(path, CHUNK) if path.suffix.lower() == ".csv" else None
     if fast_csv is not None:
         try:
-            return _fast_tables(store, standard, shapes, path, options, step, fast_csv)
+            return _fast_tables(store, target, path, options, step, fast_csv)
         except CarefulReaderNeeded:
             pass  # read again by the careful reader, which locates the problem
     chunks = iter_tables(path, sheet=options.sheet, chunk_rows=CHUNK)
     first = next(chunks)
     tables = (table_frame(t) for t in itertools.chain([first], chunks))
-    return _fast_tables(store, standard, shapes, path, options, step, (first, tables))
+    return _fast_tables(store, target, path, options, step, (first, tables))
 
 
 def _fast_tables(
     store: Store,
-    standard: Standard,
-    shapes: list[ox.Triple],
+    target: _Target,
     path: Path,
     options: Options,
     step: Callable[[str, float], None],
     read: tuple[Table, Iterator[pl.DataFrame]],
 ) -> Outcome:
     first, tables = read
+    standard, shapes, own = target.standard, target.shapes, target.base
     mapping, unmapped = _map(first, standard, options)
     base = store.base_iri
 
     def graph() -> ProductGraph:
         records, _changes = _records(read_table(path, sheet=options.sheet), standard, mapping)
-        return product_graph(records, standard, base, options.firm)
+        return product_graph(records, standard, base, options.firm, standard_base=own)
 
     def progress(rows: int) -> None:
         # The total is not known while streaming: the bar approaches the end as rows are checked.
@@ -274,7 +281,15 @@ def _fast_tables(
         try:
             sources = {attribute: column for column, attribute in mapping.columns.items()}
             found = fast.validate_frames(
-                frames(), standard, shapes, base, options.firm, sources=sources, progress=progress, source=first.source
+                frames(),
+                standard,
+                shapes,
+                base,
+                options.firm,
+                sources=sources,
+                progress=progress,
+                source=first.source,
+                standard_base=own,
             )
         except Unsupported:
             found = None
@@ -283,7 +298,9 @@ def _fast_tables(
     if found is None:  # two columns for one attribute, or shapes the vectorised checks do not cover
         table = read_table(path, sheet=options.sheet)
         records, changes = _records(table, standard, mapping)
-        found = fast.validate_records(records, standard, shapes, base, options.firm, progress=progress)
+        found = fast.validate_records(
+            records, standard, shapes, base, options.firm, progress=progress, standard_base=own
+        )
     result = found.engine_result()
     report = ConformanceReport(
         standard.key,
@@ -295,4 +312,4 @@ def _fast_tables(
         changes,
         unmapped,
     )
-    return Outcome(report, graph)
+    return Outcome(report, graph, own)

@@ -67,19 +67,22 @@ def literal(value: str, datatype: Datatype) -> ox.Literal:
     return ox.Literal(value, datatype=ox.NamedNode(str(XSD) + _XSD[datatype]))
 
 
-def product_graph(records: list[ProductRecord], standard: Standard, base_iri: str, firm: str) -> ProductGraph:
+def product_graph(
+    records: list[ProductRecord], standard: Standard, base_iri: str, firm: str, *, standard_base: str | None = None
+) -> ProductGraph:
+    """Products minted under `base_iri`, typed and described with the standard's IRIs, which live under
+    `standard_base` (default: the same base; another one for a version imported from a package)."""
     info = standard.info
+    own = standard_base or base_iri
     attributes = {a.code: a for a in standard.attributes}
-    predicates = {a.code: attribute_iri(base_iri, info, a) for a in standard.attributes}  # reused: the other IRI
+    predicates = {a.code: attribute_iri(own, info, a) for a in standard.attributes}  # reused: the other IRI
     out = ProductGraph()
     rdf_type = ox.NamedNode(str(RDF.type))
     for record in records:
         product = product_iri(base_iri, firm, record.code)
         node = ox.NamedNode(product)
         out.triples.append(
-            ox.Triple(
-                node, rdf_type, ox.NamedNode(base_iri + item_path(info.id, info.version, "category", record.category))
-            )
+            ox.Triple(node, rdf_type, ox.NamedNode(own + item_path(info.id, info.version, "category", record.category)))
         )
         out.origins[(product, None)] = (record.row, None)
         for cell in record.cells:
