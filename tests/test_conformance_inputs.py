@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -58,7 +59,9 @@ def set_cached_value(path: Path, formula: str, value: str) -> None:
         for item in src.infolist():
             data = src.read(item)
             if item.filename == "xl/worksheets/sheet1.xml":
-                patched = data.replace(f"<f>{formula}</f><v />".encode(), f"<f>{formula}</f><v>{value}</v>".encode())
+                # An empty result is written <v />, <v/> or <v></v>, or left out, by openpyxl's XML writers.
+                empty = rb"(<f>" + re.escape(formula.encode()) + rb"</f>)(<v\s*/>|<v></v>)?"
+                patched = re.sub(empty, rb"\1<v>" + value.encode() + rb"</v>", data, count=1)
                 assert patched != data
                 data = patched
             dst.writestr(item, data)
