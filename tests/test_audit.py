@@ -81,7 +81,9 @@ def test_only_admins_read_it_and_nobody_edits_it(store_dir: Path) -> None:
 def test_page_login_sets_a_cookie_that_routes_accept(store_dir: Path) -> None:
     with app_client(store_dir) as (client, _store):
         page = client.get("/login")
-        assert page.status_code == 200 and "访问令牌" in page.text and "Access token" in page.text
+        assert page.status_code == 200 and "访问令牌" in page.text and '<html lang="zh">' in page.text
+        english = client.get("/login", params={"lang": "en"})
+        assert english.status_code == 200 and "Access token" in english.text and "访问令牌" not in english.text
         wrong = client.post("/login", data={"token": "nope", "next": "/api/audit"}, follow_redirects=False)
         assert (
             wrong.status_code == 403

@@ -50,6 +50,10 @@ def test_reads_without_javascript(
 
 
 def test_login_form_signs_in(browser_page: Page, live_server: Server) -> None:
+    browser_page.goto("/")
+    browser_page.click("header a[href^='/login']")  # the header's link, then the page in the shared layout
+    assert browser_page.locator("main h1").inner_text() == "登录"
+    screenshot_check(browser_page, "login")
     login(browser_page, live_server, ADMIN_TOKEN)
     browser_page.goto("/")
     assert browser_page.locator("header .side span").inner_text() == "admin"

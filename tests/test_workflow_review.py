@@ -129,3 +129,22 @@ def test_a_returned_draft_starts_a_new_round(store: EmbeddedStore) -> None:
     assert load_standard(store, STANDARD, "1.0").info.status is Status.PUBLISHED_PROVINCIAL  # now public
     with pytest.raises(Conflict):
         publication.publish(store, "g", "reviewer")
+
+
+def test_a_refused_proposal_names_the_uploaded_file_not_the_servers_folder(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from cpms_kg.standards.demo import bearings
+    from cpms_kg.standards.spreadsheet import write_standard
+
+    book = tmp_path / "mine.xlsx"
+    write_standard(bearings(), book, format="xlsx")
+    workbook = load_workbook(book)
+    sheet = workbook.worksheets[1]  # categories: row 2 is the first category, column C its English name
+    sheet.cell(row=2, column=3).value = None
+    workbook.save(book)
+    with pytest.raises(BadInput) as refused:
+        proposals.read_bytes(book.read_bytes(), "提案.xlsx", "https://w3id.org/cpms-kg/id/")
+    texts = [refused.value.message, refused.value.message_zh, *(str(p) for p in refused.value.problems)]
+    assert refused.value.problems and all("cpms-proposal-" not in t for t in texts)
+    assert "提案.xlsx" in refused.value.message and (refused.value.problems[0].source or "").startswith("提案.xlsx")

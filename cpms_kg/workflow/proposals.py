@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cpms_kg.errors import BadInput, Conflict, Forbidden, NotFound
+from cpms_kg.errors import BadInput, Conflict, CpmsError, Forbidden, NotFound
 from cpms_kg.iris import graph_path, last_segment, segment
 from cpms_kg.namespaces import DCTERMS, PROV, RDF
 from cpms_kg.rdfio import iter_quads, source_from_path
@@ -76,7 +76,21 @@ def read_bytes(data: bytes, filename: str, base: str) -> Standard:
     with tempfile.TemporaryDirectory(prefix="cpms-proposal-") as folder:
         path = Path(folder) / Path(filename).name
         path.write_bytes(data)
-        return read_upload(path, base)
+        try:
+            return read_upload(path, base)
+        except CpmsError as error:
+            # Problems name the file as the expert uploaded it, never the server's temporary folder.
+            raise _without(error, folder + "/") from None
+
+
+def _without(error: CpmsError, prefix: str) -> CpmsError:
+    error.message = error.message.replace(prefix, "")
+    error.message_zh = error.message_zh.replace(prefix, "")
+    error.problems = [
+        replace(p, source=p.source.replace(prefix, "") if p.source else p.source) for p in error.problems
+    ]
+    error.args = (error.message,)
+    return error
 
 
 def submit(store: Store, group_id: str, expert: str, proposed: Standard) -> Submitted:
