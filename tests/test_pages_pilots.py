@@ -166,3 +166,17 @@ def test_dashboard_and_printed_report_in_the_browser(browser_page: Page, live_se
     assert pdf.startswith(b"%PDF")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "cixi-bearings" in text and "尚不具备验收条件" in text.replace(" ", "")
+
+    # The same job in English, through the page's own switch.
+    page.emulate_media(media="screen")
+    page.click("header a[hreflang=en]")
+    page.wait_for_url("**/acceptance")
+    assert page.locator("html").get_attribute("lang") == "en" and "Print / save as PDF" in page.inner_text("#print")
+    page.click("header nav >> text=Pilots")
+    page.wait_for_url("**/pilots")
+    page.click("main a[href='/pilots/cixi-bearings']")
+    page.wait_for_url("**/pilots/cixi-bearings")
+    headings = page.locator("main h1, main h2, main h3, header nav").all_inner_texts()
+    assert headings and not any(re.search("[\u4e00-\u9fff]", h) for h in headings), headings
+    assert page.locator("[role=progressbar]").count() == 6
+    screenshot_check(page, "pilot-dashboard-en")

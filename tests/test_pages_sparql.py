@@ -90,5 +90,14 @@ def test_editor_runs_an_example_and_downloads_csv(browser_page: Page, live_serve
     assert header.split(",") == ["attribute", "nameZh", "nameEn", "symbol", "rec20"]
     assert "bore_diameter,内径 d,Bore diameter d,mm,MMT" in data
     screenshot_check(page, "sparql-editor")
+
+    # In English, through the page's own switch: the editor, its examples and downloads around it.
+    page.click("header a[hreflang=en]")
+    page.wait_for_url("**/sparql-editor")
+    page.locator("#yasgui .CodeMirror").wait_for()
+    texts = page.locator("main h1, main h2, main label, main summary, header nav").all_inner_texts()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert texts and not any(re.search("[\u4e00-\u9fff]", t) for t in texts), texts
+    screenshot_check(page, "sparql-editor-en")
     outside = [url for url in requested(page) if not url.startswith((live_server.url, "data:", "blob:"))]
     assert outside == []
