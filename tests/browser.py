@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import ADMIN_TOKEN, BIN, Server, free_port, stop, wait_until_up
 
@@ -185,13 +186,26 @@ def _colours(page: Page, png: bytes) -> int:
         scratch.context.close()
 
 
+def _screenshot(page: Page, path: Path) -> bytes:
+    """A full-page PNG. Headless Chromium now and then answers a capture with "Unable to capture screenshot"
+    (a compositor frame not ready, seen on busy CI machines); the capture is tried again, the page unchanged."""
+    for _retry in range(2):
+        try:
+            return page.screenshot(path=str(path), full_page=True)
+        except PlaywrightError as error:
+            if "Unable to capture screenshot" not in str(error):
+                raise
+            page.wait_for_timeout(500)
+    return page.screenshot(path=str(path), full_page=True)
+
+
 def screenshot_check(page: Page, name: str) -> Path:
     """Saves a full-page PNG (under the test's tmp dir) and checks the layout: no horizontal overflow; header,
     main and footer present, stacked and not overlapping; no text that is zero-sized, off the page or clipped by
     its container; a page that is not blank; no uncaught script error. Returns the PNG's path."""
     folder = _shots.get(page) or Path(tempfile.mkdtemp(prefix="cpms-shots-"))
     path = folder / f"{name}.png"
-    png = page.screenshot(path=str(path), full_page=True)
+    png = _screenshot(page, path)
     measured = Layout(**page.evaluate(_MEASURE))
     problems: list[str] = []
     if measured.scroll_width > measured.inner_width:
