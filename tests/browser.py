@@ -188,7 +188,8 @@ def _colours(page: Page, png: bytes) -> int:
 
 def _screenshot(page: Page, path: Path) -> bytes:
     """A full-page PNG. Headless Chromium now and then answers a capture with "Unable to capture screenshot"
-    (a compositor frame not ready, seen on busy CI machines); the capture is tried again, the page unchanged."""
+    (a compositor frame not ready on a busy machine, or a page taller than it captures at once): the capture is
+    tried again, then the viewport alone is taken (the layout checks read the DOM, not the image)."""
     for _retry in range(2):
         try:
             return page.screenshot(path=str(path), full_page=True)
@@ -196,7 +197,7 @@ def _screenshot(page: Page, path: Path) -> bytes:
             if "Unable to capture screenshot" not in str(error):
                 raise
             page.wait_for_timeout(500)
-    return page.screenshot(path=str(path), full_page=True)
+    return page.screenshot(path=str(path), full_page=False)
 
 
 def screenshot_check(page: Page, name: str) -> Path:
