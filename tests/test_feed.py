@@ -60,6 +60,15 @@ def run(store: Path, *args: str) -> None:
     cli(*args, "--store", str(store), check=True)
 
 
+
+def commit_a_dataset(store_dir: Path, tmp_path: Path) -> None:
+    """acme's dataset 2026-q4 (one product), committed from the command line: private until shared."""
+    table = tmp_path / "products.csv"
+    with table.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows([HEADER, ROWS[0]])
+    run(store_dir, "validate", str(table), "--standard", "zj-rolling-bearings@1.0", "--firm", "acme", "--commit",
+        "--dataset", "2026-q4")  # fmt: skip
+
 def test_a_harvester_sees_exactly_the_new_changes(store_dir: Path, tmp_path: Path) -> None:
     demo = bearings()
     # A version under review is private: making it is no public change.
@@ -86,21 +95,7 @@ def test_a_harvester_sees_exactly_the_new_changes(store_dir: Path, tmp_path: Pat
     assert entry["links"]["shapes"].endswith("/api/standards/zj-rolling-bearings/versions/1.1/shapes")
     assert entry["links"]["self"] == V11
 
-    table = tmp_path / "products.csv"
-    with table.open("w", encoding="utf-8", newline="") as out:
-        csv.writer(out).writerows([HEADER, ROWS[0]])
-    run(
-        store_dir,
-        "validate",
-        str(table),
-        "--standard",
-        "zj-rolling-bearings@1.0",
-        "--firm",
-        "acme",
-        "--commit",
-        "--dataset",
-        "2026-q4",
-    )
+    commit_a_dataset(store_dir, tmp_path)
     assert harvester.poll() == []  # committed data is private
 
     run(store_dir, "dataset", "share", "acme", "2026-q4")
@@ -201,21 +196,7 @@ def test_since_and_paging_parameters(store_dir: Path) -> None:
 
 
 def test_an_unaudited_share_is_listed_once_even_after_a_reshare(store_dir: Path, tmp_path: Path) -> None:
-    table = tmp_path / "products.csv"
-    with table.open("w", encoding="utf-8", newline="") as out:
-        csv.writer(out).writerows([HEADER, ROWS[0]])
-    run(
-        store_dir,
-        "validate",
-        str(table),
-        "--standard",
-        "zj-rolling-bearings@1.0",
-        "--firm",
-        "acme",
-        "--commit",
-        "--dataset",
-        "2026-q4",
-    )
+    commit_a_dataset(store_dir, tmp_path)
     harvester = Harvester(store_dir)
     harvester.poll()
     # A script shares it through the service: no audit record, so the feed reads the entry's dcterms:modified.

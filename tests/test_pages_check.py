@@ -10,26 +10,24 @@ import io
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
 import pyoxigraph as ox
 import pytest
-from fastapi.testclient import TestClient
 from playwright.sync_api import Page
 
 from cpms_kg import accounts
 from cpms_kg.accounts import Role
 from cpms_kg.conformance.datasets import private_graph, public_graph
 from cpms_kg.jobs import Job
-from cpms_kg.store.embedded import EmbeddedStore
 from cpms_kg.web.check import progress_page
 from cpms_kg.web.check_session import CheckSession
 from cpms_kg.web.layout import Viewer
 from cpms_kg.workflow import audit
 from tests.browser import login, screenshot_check
 from tests.conftest import ADMIN_TOKEN, BASE, Server, app_client
+from tests.page_site import Site as PageSite
 from tests.test_conformance_e2e import HEADER, ROWS
 from tests.test_workflow_e2e import Client
 
@@ -43,18 +41,7 @@ def table(*rows: list[str], header: list[str] = HEADER) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-@dataclass
-class Site:
-    client: TestClient
-    store: EmbeddedStore
-    tokens: dict[str, str]
-
-    def as_(self, who: str | None) -> None:
-        if who is None:
-            self.client.cookies.delete("cpms_token")
-        else:
-            self.client.cookies.set("cpms_token", self.tokens[who])
-
+class Site(PageSite):
     def upload(self, data: bytes, name: str = "products.csv", **form: str) -> str:
         fields = {"standard": STANDARD, "firm": "acme", **form}
         sent = self.client.post("/check", files={"file": (name, data)}, data=fields, follow_redirects=False)

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from httpx import Response
 from playwright.sync_api import Page
 
@@ -19,30 +17,19 @@ from cpms_kg.accounts import Role
 from cpms_kg.standards.model import Status, Text
 from cpms_kg.standards.rdf import load_standard
 from cpms_kg.standards.spreadsheet import write_standard
-from cpms_kg.store.embedded import EmbeddedStore
 from cpms_kg.workflow import audit, groups, proposals, review
 from cpms_kg.workflow.groups import Phase
 from cpms_kg.workflow.review import Choice
 from tests.browser import login, screenshot_check
 from tests.conftest import ADMIN_TOKEN, Server, app_client
+from tests.page_site import Site as PageSite
 from tests.test_workflow_e2e import Client, xlsx
 from tests.workflow_data import EXPERTS, FIRMS, proposal
 
 STANDARD = "qz-bearings"
 
 
-@dataclass
-class Site:
-    client: TestClient
-    store: EmbeddedStore
-    tokens: dict[str, str]
-
-    def as_(self, who: str | None) -> None:
-        if who is None:
-            self.client.cookies.delete("cpms_token")
-        else:
-            self.client.cookies.set("cpms_token", self.tokens[who])
-
+class Site(PageSite):
     def post(
         self, path: str, *, data: dict[str, str] | None = None, files: dict[str, tuple[str, bytes]] | None = None
     ) -> Response:
