@@ -103,6 +103,31 @@ def test_chunks_sharing_seen_codes_and_normalised_values_give_the_whole_table(ta
     assert [c for p in parts for c in p.changes] == whole.changes
 
 
+@settings(max_examples=60, deadline=None)
+@given(tables(valid_codes=False), st.integers(1, 7))
+def test_chunks_report_the_first_bad_chunk_as_row_by_row(table: Table, size: int) -> None:
+    """Codes repeated within a chunk and across chunks: the first chunk with problems raises exactly the
+    row by row problems of its rows (each repeat naming the first row of the code in the whole file)."""
+    mapping = auto_map(list(table.columns), STANDARD, rows=table.rows).mapping
+    try:
+        _records(table, STANDARD, mapping)
+        expected: list[tuple[object, ...]] = []
+    except BadInput as error:
+        expected = [(p.line, p.column, p.message, p.message_zh) for p in error.problems]
+    seen, got = F.SeenCodes(), []
+    for i in range(0, len(table.rows), size):
+        rows = table.rows[i : i + size]
+        try:
+            F.product_frame(
+                F.table_frame(Table("t.csv", table.columns, rows)), STANDARD, mapping, source="t.csv", seen=seen
+            )
+        except BadInput as error:
+            got = [(p.line, p.column, p.message, p.message_zh) for p in error.problems]
+            expected = [p for p in expected if rows[0].number <= p[0] <= rows[-1].number]  # type: ignore[operator]
+            break
+    assert got == expected
+
+
 def test_a_code_repeated_in_a_later_chunk_is_reported() -> None:
     rows = tuple(Row(n + 2, {"产品编码": code, "类目": "RB010101", "内径 d": "25"}) for n, code in enumerate("ABCA"))
     table = Table("t.csv", ("产品编码", "类目", "内径 d"), rows)
@@ -121,6 +146,7 @@ def test_a_code_repeated_in_a_later_chunk_is_reported() -> None:
     [
         ('产品编码,内径 d,备注\r\nP1,25,\r\nP2,, a \r\n,,\r\nP3,"2,5",""\r\n', "polars"),
         ("产品编码,内径 d\nP1,25\n\nP2,3\n", "careful"),  # a blank line: the careful reader keeps the numbering
+        ("产品编码,内径 d\r\nP1,25\r\n\r\nP2,3\r\n", "careful"),  # the same with CR LF line ends
         ("产品编码, 内径 d\nP1,25\n", "careful"),  # a name with blanks around it
         ("产品编码,内径 d\nP1,25,extra\n", "careful"),  # a ragged row among the first rows
         ("产品编码,内径 d\n" + "P,1\n" * 50_000 + "P1,25,extra\n", "reread"),  # a ragged row far on

@@ -228,6 +228,38 @@ def test_values_are_read_as_rdflib_reads_them(datatype: Datatype, raws: list[str
         assert (typed, lex, valid) == (lit.datatype is not None, str(lit), own_datatype_ok(lit)), raw
 
 
+_BOUND_TYPES = [None, "integer", "decimal", "double", "date", "dateTime", "time", "boolean", "string"]
+
+
+def _ordered(compare: Any, a: rdflib.Literal, b: rdflib.Literal) -> object:
+    try:
+        return compare(a, b)
+    except (TypeError, NotImplementedError) as error:
+        return type(error)
+
+
+@settings(SETTINGS, max_examples=300)
+@given(
+    st.tuples(
+        _LEXICAL | st.sampled_from(["12:30:00", "2024-01-02T03:04:05", "2024-01-02T03:04:05Z"]),
+        st.sampled_from(_BOUND_TYPES),
+    ),
+    st.tuples(_LEXICAL | st.sampled_from(["12:30:00", "2024-01-02T03:04:05Z"]), st.sampled_from(_BOUND_TYPES)),
+)
+def test_values_are_ordered_as_pyshacl_orders_them(
+    value: tuple[str, str | None], bound: tuple[str, str | None]
+) -> None:
+    from pyshacl.rdfutil.compare import compare_literal
+
+    from cpms_kg.conformance.fast_values import order
+
+    def lit(lexical: str, kind: str | None) -> rdflib.Literal:
+        return rdflib.Literal(lexical, datatype=rdflib.XSD[kind] if kind else None)
+
+    a, b = lit(*value), lit(*bound)
+    assert _ordered(order, a, b) == _ordered(compare_literal, a, b)
+
+
 PATTERNS = [a.pattern for s in (BEARINGS, FASTENERS) for a in s.attributes if a.pattern] + [
     r"^[A-Z]+-\d+$",
     r"\S+",
@@ -299,6 +331,52 @@ def test_streamed_reports_are_the_report_graph() -> None:
         graphs.append(rdflib.Graph().parse(data=out.getvalue().decode(), format=fmt))
     for graph in graphs:
         assert report_results(graph) == report_results(built) and len(graph) == len(built)
+
+
+_IRIS = st.sampled_from(
+    [
+        "http://example.org/p/A1",
+        "http://example.org/p/A%201",
+        "http://example.org/p/a.b",
+        "http://example.org/p/ends.",
+        "http://example.org/p/-dash",
+        "http://example.org/p/轴承",
+        "http://example.org/p/x/y",
+        "http://example.org/p/",
+        "http://example.org/q#frag",
+        "urn:x:1",
+    ]
+)
+_FINDINGS = st.builds(
+    Finding,
+    focus=_IRIS,
+    path=st.one_of(st.none(), _IRIS),
+    component=st.sampled_from(["MinCountConstraintComponent", "InConstraintComponent"]),
+    severity=st.sampled_from(["Violation", "Warning"]),
+    value=st.one_of(st.none(), _TEXT),
+    rule=st.just("r"),
+    message_zh=st.sampled_from(
+        ["", '值"不对"\\'],
+    ),
+    message_en=st.sampled_from(["", "bad\nvalue"]),
+    shape=_IRIS,
+)
+
+
+@settings(SETTINGS, max_examples=100)
+@given(st.lists(_FINDINGS, max_size=12), st.integers(1, 5))
+def test_turtle_reports_shorten_only_the_iris_they_can(findings: list[Finding], batch: int) -> None:
+    """Prefixed names where the local part allows one, full IRIs elsewhere; any frame, with or without the
+    fast engine's check column: the graph is the report graph, as rdflib and Oxigraph read it."""
+    from cpms_kg.conformance.findings_frame import reference_frame
+
+    frame = reference_frame(findings, {})
+    out = io.BytesIO()
+    write_report(out, frame, not findings, "turtle", batch=batch)
+    built = report_graph(findings, not findings)
+    parsed = rdflib.Graph().parse(data=out.getvalue().decode(), format="turtle")
+    assert report_results(parsed) == report_results(built) and len(parsed) == len(built)
+    assert len(list(ox.parse(out.getvalue(), format=ox.RdfFormat.TURTLE))) == len(built)
 
 
 # --- a large table --------------------------------------------------------------------------------

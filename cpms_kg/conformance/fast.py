@@ -238,7 +238,7 @@ class FastRun:
                 "shape",
                 "component",
             )
-            .select(FRAME_COLUMNS)
+            .select(*FRAME_COLUMNS, "check")  # the check: what the report writes once per check
         )
         conforms = not (frame["severity"] == "Violation").any()
         return FastResult(conforms, frame, self.products)

@@ -18,8 +18,9 @@ from cpms_kg.conformance.lazy_report import LazyReport
 class FastResult:
     """Findings as `EngineResult` has them, plus what the report needs beside them.
 
-    `frame` holds the findings as columns (`FRAME_COLUMNS`, in the reference engine's order), so reports
-    can be written without a Python object per finding; `findings` are made on first use.
+    `frame` holds the findings as columns (`FRAME_COLUMNS` and the index of the check that found them, in
+    the reference engine's order), so reports can be written without a Python object per finding;
+    `findings` are made on first use.
     """
 
     conforms: bool

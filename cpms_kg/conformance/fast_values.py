@@ -7,13 +7,13 @@ cannot read as ill-typed. Findings report the normalised form, so the fast engin
 with string operations for the common ASCII forms, and through rdflib itself, once per distinct value,
 for everything else (non-ASCII digits, dates other than plain YYYY-MM-DD, ...). Comparisons with a
 range bound are done in floating point only where the float's rounding cannot change the answer;
-values near a bound, and every value or bound of another kind, are compared by pySHACL's own
-`compare_literal` on rdflib literals.
+values near a bound, and every value or bound of another kind, are compared on rdflib literals as
+pySHACL's `compare_literal` compares them (`order`).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 import polars as pl
@@ -59,16 +59,25 @@ def own_datatype_ok(lit: rdflib.Literal) -> bool:
     return kind is None or isinstance(lit.value, kind)
 
 
+def order(lit: rdflib.Literal, bound: rdflib.Literal) -> int:
+    """pySHACL's order of two literals (`rdfutil.compare_literal`, not imported: pySHACL is slow to import):
+    rdflib's comparison of values, except date-times and times, compared by value alone (rdflib would force
+    an order on them). Raises TypeError or NotImplementedError for values that have no order."""
+    if lit.eq(bound):
+        return 0
+    if type(lit.value) in (datetime, time):
+        return 0 if lit.value == bound.value else (1 if lit.value > bound.value else -1)
+    return 1 if lit > bound else -1
+
+
 def range_ok(lit: rdflib.Literal, bound: rdflib.Literal, kind: str) -> bool:
     """pySHACL's min/max Inclusive/Exclusive test of one value."""
     if isinstance(bound.value, str) != isinstance(lit.value, str):
         return False
-    from pyshacl.rdfutil.compare import compare_literal  # only for unusual values; pySHACL is slow to import
-
     try:
-        cmp = compare_literal(lit, bound)
+        cmp = order(lit, bound)
     except (TypeError, NotImplementedError):
-        # pySHACL's compare_literal raises these for values it cannot order; it reports a violation then.
+        # Values that have no order: pySHACL reports a violation then.
         return False
     return {"minInclusive": cmp >= 0, "minExclusive": cmp > 0, "maxInclusive": cmp <= 0, "maxExclusive": cmp < 0}[kind]
 

