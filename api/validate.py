@@ -111,9 +111,7 @@ def render(result: reports.ConformanceReport, kind: str, name: str) -> Response:
         return Response(reports.shacl_report(result, "json-ld"), media_type="application/ld+json")
     if kind == "CSV":
         return Response(reports.findings_csv(result), media_type="text/csv; charset=utf-8")
-    body: dict[str, Any] = reports.summary(result)
-    body["source"] = name
-    return JSONResponse(body)
+    return Response(reports.summary_json(result, source=name), media_type="application/json")
 
 
 @router.get("/jobs/{job_id}", summary="A background job: status, progress, links")

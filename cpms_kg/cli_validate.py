@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import orjson
 import typer
 
 from cpms_kg.cli_common import audited, say, with_store
@@ -72,7 +71,7 @@ def validate(
             sys.stdout.write(reports.text(result))
         elif format == "json":
             sys.stdout.flush()
-            sys.stdout.buffer.write(_json(reports.summary(result)) + b"\n")
+            sys.stdout.buffer.write(reports.summary_json(result) + b"\n")
         elif format == "ttl":
             sys.stdout.flush()
             reports.write_shacl_report(result, "turtle", sys.stdout.buffer)
@@ -89,7 +88,7 @@ def _write(path: Path, result: object) -> None:
     assert isinstance(result, reports.ConformanceReport)
     suffix = path.suffix.lower()
     if suffix == ".json":
-        path.write_bytes(_json(reports.summary(result)))
+        path.write_bytes(reports.summary_json(result))
     elif suffix in (".ttl", ".jsonld"):
         with path.open("wb") as out:
             reports.write_shacl_report(result, "turtle" if suffix == ".ttl" else "json-ld", out)
@@ -97,10 +96,6 @@ def _write(path: Path, result: object) -> None:
         path.write_bytes(reports.findings_xlsx(result))
     else:
         path.write_bytes(reports.findings_csv(result))
-
-
-def _json(data: object) -> bytes:
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2)
 
 
 class _Steps:

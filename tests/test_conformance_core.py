@@ -6,11 +6,20 @@ import csv
 import io
 import json
 
+import orjson
 import rdflib
 
 from cpms_kg.conformance.engine import PyshaclEngine
 from cpms_kg.conformance.products import Cell, ProductRecord, literal, product_graph, product_iri
-from cpms_kg.conformance.report import ConformanceReport, findings_csv, locate, shacl_report, summary, text
+from cpms_kg.conformance.report import (
+    ConformanceReport,
+    findings_csv,
+    locate,
+    shacl_report,
+    summary,
+    summary_json,
+    text,
+)
 from cpms_kg.standards.model import Datatype
 from cpms_kg.standards.shapes import compile_shapes
 from tests.conftest import BASE
@@ -116,6 +125,10 @@ def test_summary_from_the_findings_frame_counts_as_the_findings_one_by_one() -> 
     for i in located:
         per_product.setdefault(i.product, Counter())[i.finding.severity] += 1
     assert list(data["per_product"].items()) == [(p, dict(c)) for p, c in sorted(per_product.items())]
+    # The JSON the CLI and the API send (per-product counts composed by polars) says the same, in order.
+    sent = orjson.loads(summary_json(report, source="upload.csv"))
+    assert list(sent.pop("per_product").items()) == list(data.pop("per_product").items())
+    assert sent == data | {"source": "upload.csv"}
     for rule in data["rules"]:
         mine = [i for i in located if i.finding.rule == rule["rule"]]
         assert rule["count"] == len(mine) and rule["severity"] == mine[0].finding.severity

@@ -145,8 +145,10 @@ def test_a_code_repeated_in_a_later_chunk_is_reported() -> None:
     ("text", "read"),
     [
         ('产品编码,内径 d,备注\r\nP1,25,\r\nP2,, a \r\n,,\r\nP3,"2,5",""\r\n', "polars"),
-        ("产品编码,内径 d\nP1,25\n\nP2,3\n", "careful"),  # a blank line: the careful reader keeps the numbering
-        ("产品编码,内径 d\r\nP1,25\r\n\r\nP2,3\r\n", "careful"),  # the same with CR LF line ends
+        ("产品编码,内径 d\nP1,25\n\nP2,3\n", "polars"),  # a blank line counts in the numbering
+        ("产品编码,内径 d\r\nP1,25\r\n\r\n\r\nP2,3\r\n\r\n", "polars"),  # the same with CR LF line ends
+        ("产品编码,内径 d\n\n\nP1,25\n", "polars"),  # blank lines first
+        ("产品编码\nP1\n\nP2\n\n", "polars"),  # one column: a blank line is an empty row too
         ("产品编码, 内径 d\nP1,25\n", "careful"),  # a name with blanks around it
         ("产品编码,内径 d\nP1,25,extra\n", "careful"),  # a ragged row among the first rows
         ("产品编码,内径 d\n" + "P,1\n" * 50_000 + "P1,25,extra\n", "reread"),  # a ragged row far on

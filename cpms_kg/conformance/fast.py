@@ -246,6 +246,8 @@ class FastRun:
 
 def _unique_codes(keys: pl.DataFrame, source: str | None) -> None:
     """Product codes are unique within a firm's table (their IRIs would merge); checked across all chunks."""
+    if not keys["seg"].hash().is_duplicated().any():  # integers first: hashing is cheaper than matching text
+        return
     numbered = keys.with_row_index("n")
     repeated = numbered.filter(pl.col("seg").is_duplicated())
     if repeated.is_empty():

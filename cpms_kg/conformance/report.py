@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, BinaryIO
 
+import orjson
 import polars as pl
 
 from cpms_kg.conformance.engine import EngineResult, Finding
@@ -118,7 +119,38 @@ def _severities(frame: pl.DataFrame) -> dict[str, int]:
     return _counts(frame, pl.col("severity"))
 
 
+def _json_strings(column: str) -> pl.Expr:
+    """`column` as JSON string literals, escaped by polars' own JSON writer."""
+    encoded = pl.struct(pl.col(column).alias("s")).struct.json_encode()  # {"s":"..."}
+    return encoded.str.slice(5, encoded.str.len_bytes() - 6)
+
+
+def _per_product_json(frame: pl.DataFrame) -> bytes:
+    """`_per_product` as a JSON object, composed by polars: a million products never become a million dicts."""
+    counted = frame.group_by("product", "severity", maintain_order=True).len().sort("product", maintain_order=True)
+    product = pl.col("product")
+    # One "severity":count per row; a product's first row opens its object, its last row closes it.
+    opens = pl.when(product.ne_missing(product.shift(1))).then(_json_strings("product") + pl.lit(":{"))
+    closes = pl.when(product.ne_missing(product.shift(-1))).then(pl.lit("}"))
+    pair = _json_strings("severity") + pl.lit(":") + pl.col("len").cast(pl.String)
+    text = counted.select(pl.concat_str([opens, pair, closes], ignore_nulls=True)).to_series()
+    return b"{" + text.str.join(",").cast(pl.Binary).item() + b"}"
+
+
+def summary_json(report: ConformanceReport, *, source: str | None = None) -> bytes:
+    """`summary` as indented UTF-8 JSON (what the CLI prints and the API sends), built without a Python
+    object per product; `source` names the upload instead of the file that was checked."""
+    data = _summary(report, orjson.Fragment(_per_product_json(report.findings)))
+    if source is not None:
+        data["source"] = source
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2)
+
+
 def summary(report: ConformanceReport) -> dict[str, Any]:
+    return _summary(report, _per_product(report.findings))
+
+
+def _summary(report: ConformanceReport, per_product: object) -> dict[str, Any]:
     frame = report.findings
     changes_by_rule: dict[str, list[Change]] = defaultdict(list)
     for change in report.changes:
@@ -135,7 +167,7 @@ def summary(report: ConformanceReport) -> dict[str, Any]:
             "by_rule": {rule["rule"]: rule["count"] for rule in rules},
             "by_attribute": _counts(frame, pl.col("attribute").fill_null("")),
         },
-        "per_product": _per_product(frame),
+        "per_product": per_product,
         "rules": rules,
         "changes": [
             {
