@@ -96,18 +96,18 @@ def _repeat(source: str, row: int, code: str, column: str, earlier: int) -> Prob
     )
 
 
-def _categories(frame: pl.DataFrame, standard: Standard, mapping: ColumnMapping) -> pl.DataFrame:
+def _categories(frame: pl.DataFrame, standard: Standard, mapping: ColumnMapping, memo: ValueMemo) -> pl.DataFrame:
     if mapping.category_column is None:
         return frame.with_columns(pl.lit(mapping.category, dtype=pl.String).alias(CATEGORY))
-    raw = pl.col(mapping.category_column).str.strip_chars()
-    raws = frame.select(raw.alias("raw")).drop_nulls().unique().get_column("raw").to_list()
-    resolved = {text: resolve_category(text, standard) for text in raws if text}
+    # Each distinct cell text is resolved once per file; an empty one takes the mapping's category.
+    known = memo.categories
+    for text in frame.get_column(mapping.category_column).unique().to_list():
+        if text is not None and text not in known:
+            known[text] = resolve_category(text.strip(), standard) if text.strip() else mapping.category
+    column = pl.col(mapping.category_column)
+    resolved = column.replace_strict(list(known), list(known.values()), default=None, return_dtype=pl.String)
     return frame.with_columns(
-        pl.when(raw.is_null() | (raw == ""))
-        .then(pl.lit(mapping.category, dtype=pl.String))
-        .otherwise(raw.replace_strict(resolved, default=None, return_dtype=pl.String))
-        .alias(CATEGORY),
-        raw.alias("__category_raw"),
+        pl.when(column.is_null()).then(pl.lit(mapping.category, dtype=pl.String)).otherwise(resolved).alias(CATEGORY)
     )
 
 
@@ -123,14 +123,16 @@ def product_frame(
     """One chunk of a table (see `table_frame`) as normalised products; `seen` carries product codes
     across chunks so that a code repeated anywhere in the file is reported. BadInput when rows are bad."""
     code_column = mapping.product_code_column
+    memo = memo or ValueMemo()
     frame = chunk.with_columns(pl.col(code_column).str.strip_chars().replace("", None).alias(CODE))
     problems = _codes(frame, code_column, source, seen)
-    frame = _categories(frame, standard, mapping)
+    frame = _categories(frame, standard, mapping, memo)
     # As row by row: a row with a bad code is reported for that alone.
     checked = frame.filter(~pl.col(ROW).is_in([p.line for p in problems]))
     if mapping.category_column is not None:
         # As row by row: an empty cell with no default category is an unknown category '' too.
-        unknown = checked.filter(pl.col(CATEGORY).is_null()).select(ROW, pl.col("__category_raw").fill_null(""))
+        raw = pl.col(mapping.category_column).str.strip_chars().fill_null("")
+        unknown = checked.filter(pl.col(CATEGORY).is_null()).select(ROW, raw)
         for row, raw in unknown.iter_rows():
             problems.append(
                 Problem(
@@ -152,13 +154,14 @@ def product_frame(
             message_zh=f"{source} 中有 {len(problems)} 个问题",
             problems=problems,
         )
-    values, changes = _values(frame, standard, mapping, memo or ValueMemo())
+    values, changes = _values(frame, standard, mapping, memo)
     out = frame.select(ROW, CODE, CATEGORY, *values)
     return ProductFrame(out, {a: c for c, a in mapping.columns.items()}, changes)
 
 
 class ValueMemo:
-    """Each distinct cell text of a column normalised once for the whole file, not once per chunk."""
+    """Each distinct cell text of a column normalised (or category resolved) once for the whole file, not
+    once per chunk."""
 
     def __init__(self) -> None:
         self.values: dict[str, dict[str, str | None]] = {}
@@ -166,6 +169,8 @@ class ValueMemo:
         self.differing: dict[str, dict[str, str | None]] = {}
         """column -> the texts whose value is not the text itself: what the column's expression replaces."""
         self.changes: dict[str, dict[str, list[tuple[str, str, str]]]] = {}
+        self.categories: dict[str, str | None] = {}
+        """Category cell text -> the category it names (None: unknown)."""
 
 
 def _values(

@@ -19,8 +19,6 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from cpms_kg.conformance.table import Row
 from cpms_kg.errors import BadInput, Problem
 from cpms_kg.standards.diff import MigrationMap
@@ -384,6 +382,8 @@ def save_mapping(mapping: ColumnMapping, path: str | Path) -> None:
     path = Path(path)
     data = mapping_as_dict(mapping)
     if _is_yaml(path):
+        import yaml  # imported when used: it adds to every command's start-up
+
         text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     else:
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -396,6 +396,8 @@ def load_mapping(path: str | Path, standard: Standard | None = None) -> ColumnMa
     Without `standard` only the file's shape is checked; `auto_map(..., hints=...)` still rejects a
     mapping for another version and skips unknown codes.
     """
+    import yaml
+
     path = Path(path)
     name = path.name
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pyoxigraph as ox
 
@@ -21,12 +21,16 @@ from cpms_kg.namespaces import QUDT, SKOS
 from cpms_kg.standards.diff import StandardDiff, diff
 from cpms_kg.standards.lifecycle import IMMUTABLE, check_editable, check_transition
 from cpms_kg.standards.model import Standard, Status
-from cpms_kg.standards.quality import QualityReport, check_standard
 from cpms_kg.standards.rdf import StoredVersion, load_standard, read_version, to_jsonld, to_turtle
 from cpms_kg.standards.reuse import resolve
 from cpms_kg.standards.shapes import shapes_turtle
-from cpms_kg.standards.spreadsheet import read_standard, write_standard
 from cpms_kg.store.base import LoadSource, Store
+
+if TYPE_CHECKING:
+    from cpms_kg.standards.quality import QualityReport
+
+# Workbooks and quality checks are imported where used: checking a firm's data only reads versions, and
+# start-up time counts for a command line run.
 
 ExportFormat = Literal["xlsx", "csv", "ttl", "jsonld"]
 
@@ -82,11 +86,13 @@ def save(store: Store, standard: Standard, *, name: str = "standard") -> ImportR
         check_editable(existing.standard.info.status)
     # New versions are minted under this instance's base; one already here (say, imported) keeps its IRIs.
     _write(store, standard, name, base=None if existing is None else existing.base)
-    return ImportResult(standard, check_standard(store, standard), existing is not None)
+    return ImportResult(standard, _quality(store, standard), existing is not None)
 
 
 def import_file(store: Store, path: Path) -> ImportResult:
     """Reads an XLSX workbook, a CSV folder or .zip; every problem is reported and nothing is stored."""
+    from cpms_kg.standards.spreadsheet import read_standard
+
     return save(store, read_standard(path), name=str(path))
 
 
@@ -94,6 +100,8 @@ def export(store: Store, key: str, fmt: ExportFormat, out: Path, *, trusted: boo
     found = locate(store, key, trusted=trusted)
     standard = found.standard
     if fmt in ("xlsx", "csv"):
+        from cpms_kg.standards.spreadsheet import write_standard
+
         write_standard(standard, out, format=fmt)
     elif fmt == "ttl":
         out.write_text(to_turtle(standard, found.base), encoding="utf-8")
@@ -115,7 +123,13 @@ def load(store: Store, key: str, *, trusted: bool = False) -> Standard:
 
 
 def check(store: Store, key: str, *, trusted: bool = False) -> QualityReport:
-    return check_standard(store, load(store, key, trusted=trusted))
+    return _quality(store, load(store, key, trusted=trusted))
+
+
+def _quality(store: Store, standard: Standard) -> QualityReport:
+    from cpms_kg.standards.quality import check_standard
+
+    return check_standard(store, standard)
 
 
 def unit_symbols(store: Store, standard: Standard) -> dict[str, str]:
@@ -147,7 +161,7 @@ def set_status(store: Store, key: str, target: Status) -> Standard:
     standard = found.standard
     problems = 0
     if target in (Status.PUBLISHED_PROVINCIAL, Status.PUBLISHED_NATIONAL):
-        problems = sum(1 for r in check_standard(store, standard).results if r.severity == "Violation")
+        problems = sum(1 for r in _quality(store, standard).results if r.severity == "Violation")
     check_transition(standard.info.status, target, quality_problems=problems)
     updated = replace(standard, info=replace(standard.info, status=target))
     _write(store, updated, key, base=found.base)

@@ -6,7 +6,6 @@ triples; `execute` runs a caller's query and gives the serialised body for HTTP.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
@@ -169,6 +168,8 @@ class Store(ABC):
         self, query: str, *, formats: FormatChoice, dataset: Dataset | None = None, timeout: float
     ) -> SerializedResult:
         """`execute` for an event loop; implementations may avoid the thread."""
+        import asyncio  # only servers run an event loop; the command line does not pay for the import
+
         return await asyncio.to_thread(self.execute, query, formats=formats, dataset=dataset, timeout=timeout)
 
     @abstractmethod

@@ -8,6 +8,7 @@ import threading
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -27,8 +28,10 @@ from cpms_kg.store.base import (
     written_graphs,
 )
 from cpms_kg.store.policy import scope_of
-from cpms_kg.store.query_pool import QueryJob, QueryPool
 from cpms_kg.store.sparql_text import with_using
+
+if TYPE_CHECKING:
+    from cpms_kg.store.query_pool import QueryJob, QueryPool
 
 # Inputs up to this size load in one transaction; larger ones are validated first, then bulk-loaded.
 TRANSACTION_LIMIT = 64 * 1024 * 1024
@@ -96,6 +99,8 @@ class EmbeddedStore(Store):
         return list(result)
 
     def _job(self, query: str, formats: FormatChoice, dataset: Dataset | None) -> QueryJob:
+        from cpms_kg.store.query_pool import QueryJob  # with the pool: callers' queries only (servers)
+
         scope = scope_of(self, query, dataset)
         return QueryJob(
             query=query,
@@ -129,6 +134,8 @@ class EmbeddedStore(Store):
     def _query_pool(self) -> QueryPool:
         with self._pool_lock:
             if self._pool is None:
+                from cpms_kg.store.query_pool import QueryPool
+
                 self._pool = QueryPool(self._workers)
             return self._pool
 
