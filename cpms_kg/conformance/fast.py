@@ -109,7 +109,7 @@ class FastRun:
                     masks[key] = categories.is_in(list(key))
             union = reduce(or_, (masks[applies[ch.index]] for ch in live))
             attribute = live[0].attribute
-            rows, values, counts = self._values(frame, attribute, union)
+            pairs, values, counts = self._values(frame, attribute, union)
             subsets: dict[tuple[str, ...], pl.DataFrame] = {}
             for ch in live:
                 key = applies[ch.index]
@@ -120,16 +120,17 @@ class FastRun:
                     hits = pl.DataFrame(
                         {"i": index, "lex": pl.repeat(None, len(index), dtype=pl.String, eager=True), "typed": False}
                     ).with_columns(has=counts.gather(index) > 0)
-                elif rows.height:
+                elif values.height:
                     assert attribute is not None
-                    if key not in subsets:
-                        inside = masks[key].gather(rows["i"])
-                        subsets[key] = rows if inside.all() else rows.filter(inside)
-                    subset = subsets[key]
                     # Decided once per distinct value, then spread over the rows that hold it.
                     failed = failing(ch, values, self._literals[attribute.code])
                     if not failed.any():
                         continue
+                    if key not in subsets:
+                        rows = pairs()
+                        inside = masks[key].gather(rows["i"])
+                        subsets[key] = rows if inside.all() else rows.filter(inside)
+                    subset = subsets[key]
                     broken = subset.filter(failed.gather(subset["u"]))
                     hits = broken.select(
                         "i",
@@ -146,15 +147,16 @@ class FastRun:
 
     def _values(
         self, frame: pl.DataFrame, attribute: Attribute | None, rows: pl.Series
-    ) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series]:
-        """The attribute's values in the given rows: (i: row in chunk, u: its distinct value), one row per
-        RDF term; the distinct values (raw, typed, lex, valid, num; row u is value u); and the number of
-        values in every row of the chunk (0 outside the given rows)."""
+    ) -> tuple[Callable[[], pl.DataFrame], pl.DataFrame, pl.Series]:
+        """The attribute's values in the given rows: a function giving (i: row in chunk, u: its distinct
+        value), one row per RDF term (made only when a check fails: most columns are clean); the distinct
+        values (raw, typed, lex, valid, num; row u is value u); and the number of values in every row of
+        the chunk (0 outside the given rows)."""
         n = frame.height
         none = pl.DataFrame(schema={"i": pl.UInt32, "u": pl.UInt32})
         if attribute is None or attribute.code not in frame.columns:
             empty = values_frame(pl.DataFrame(schema=_VALUES_SCHEMA).drop("i"), Literals(Datatype.STRING))
-            return none, empty, pl.repeat(0, n, dtype=pl.UInt32, eager=True)
+            return lambda: none, empty, pl.repeat(0, n, dtype=pl.UInt32, eager=True)
         column = frame[attribute.code]
         listed = isinstance(column.dtype, pl.List)
         if column.dtype == pl.Null:
@@ -169,14 +171,15 @@ class FastRun:
         values = values_frame(distinct, self._literals[attribute.code])
         if not listed:
             index = values.select("raw", u=pl.int_range(0, pl.len(), dtype=pl.UInt32))
-            return base.join(index, on="raw").select("i", "u"), values, (column.is_not_null() & rows).cast(pl.UInt32)
+            counts = (column.is_not_null() & rows).cast(pl.UInt32)
+            return lambda: base.join(index, on="raw").select("i", "u"), values, counts
         # RDF keeps one triple per distinct value after rdflib's normalisation: "007" and "7" are one.
         index = values.select("raw", "typed", "lex", u=pl.int_range(0, pl.len(), dtype=pl.UInt32))
         index = index.with_columns(u=pl.col("u").min().over("typed", "lex"))
         found = base.join(index.select("raw", "u"), on="raw").select("i", "u").unique()
         per_row = found.group_by("i").len()
-        counts = pl.DataFrame({"i": pl.arange(0, n, dtype=pl.UInt32, eager=True)}).join(per_row, on="i", how="left")
-        return found, values, counts["len"].fill_null(0)
+        every = pl.DataFrame({"i": pl.arange(0, n, dtype=pl.UInt32, eager=True)}).join(per_row, on="i", how="left")
+        return lambda: found, values, every["len"].fill_null(0)
 
     def _located(
         self, hits: pl.DataFrame, check: Check, frame: pl.DataFrame, static: Mapping[str, str], offset: int
