@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import resource
 import subprocess
@@ -128,6 +129,9 @@ def measure(cmd: list[str], *, ok: tuple[int, ...] = (0,), capped: bool = False)
         resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
 
     timeout = ["timeout", str(PEER_SECONDS)] if capped else []
+    # Files written just before (the generated table, earlier reports) are flushed first, so that no
+    # run pays for another's disk writes.
+    os.sync()
     with tempfile.NamedTemporaryFile("r", suffix=".time") as timing:
         done = subprocess.run(
             ["/usr/bin/time", "-f", "%e %M", "-o", timing.name, *timeout, *cmd],
@@ -231,6 +235,7 @@ def _results(graph: object) -> int:
 
 
 def cpms_kg(table: Path, store: Path, engine: str, report: Path) -> Run:
+    report.unlink(missing_ok=True)  # a run into the same folder would pay for truncating the last report
     run = measure(
         [
             str(BIN / "cpms-kg"), "validate", str(table), "--standard", STANDARD, "--firm", "bench",

@@ -111,6 +111,24 @@ def test_a_late_problem_in_a_plain_csv_is_located_by_the_careful_reader(
         assert [(p.line, problem in p.message) for p in caught.value.problems] == [(20_002, True)]
 
 
+def test_codes_repeated_across_chunks_are_refused_as_by_the_careful_reader(
+    store: EmbeddedStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cpms_kg.conformance.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "CHUNK", 300)
+    path = tmp_path / "twice.csv"
+    bench.generate(1_000, path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("P00000950,", "P00000010,").replace("P00000420,", " P00000420 ,"), encoding="utf-8")
+    problems = []
+    for engine in ("fast", "pyshacl"):
+        with pytest.raises(BadInput) as caught:
+            check_file(store, bench.STANDARD, path, Options(firm="f", engine=engine, trusted=True))
+        problems.append([(p.line, p.message) for p in caught.value.problems])
+    assert problems[0] == problems[1] == [(952, "product code P00000010 repeats row 12")]
+
+
 def test_a_plain_csv_with_gbk_bytes_after_the_first_rows(store: EmbeddedStore, tmp_path: Path) -> None:
     path = tmp_path / "mixed.csv"
     bench.generate(1_200, path)

@@ -202,11 +202,13 @@ class FastRun:
             schema=_FOUND_SCHEMA,
         )
 
-    def finish(self, source: str | None = None) -> FastResult:
-        """All findings, sorted as the reference engine sorts them; raises `BadInput` on repeated codes."""
+    def finish(self, source: str | None = None, *, codes_checked: bool = False) -> FastResult:
+        """All findings, sorted as the reference engine sorts them; raises `BadInput` on repeated codes
+        unless the caller has checked them (`codes_checked`: `frame.product_frame` with one `SeenCodes`)."""
         keys = pl.concat(self._keys) if self._keys else pl.DataFrame(schema={"seg": pl.String, "row": pl.Int64})
         self._keys = [keys]
-        _unique_codes(keys, source)
+        if not codes_checked:
+            _unique_codes(keys, source)
         found = pl.concat(self._found) if self._found else pl.DataFrame(schema=_FOUND_SCHEMA)
         checks = self.plan.checks
         text = pl.String
@@ -355,9 +357,12 @@ class FastEngine(Engine):
         progress: Callable[[int], None] | None = None,
         source: str | None = None,
         standard_base: str | None = None,
+        codes_checked: bool = False,
     ) -> FastResult:
-        """Frames (see `fast_frames`), a chunk at a time; raises `Unsupported` before reading any."""
+        """Frames (see `fast_frames`), a chunk at a time; raises `Unsupported` before reading any.
+        `codes_checked`: the frames come from `frame.product_frame` with one `SeenCodes`, which has
+        already refused repeated product codes (their segments cannot repeat then)."""
         plan = compile_plan(standard, shapes, standard_base or base_iri)
         run = FastRun(plan, standard, base_iri, firm, sources, standard_base=standard_base)
         _drive(run, ((frame, None) for frame in frames), self.workers, progress)
-        return run.finish(source)
+        return run.finish(source, codes_checked=codes_checked)

@@ -96,8 +96,13 @@ class Plan:
         return frozenset(seen)
 
 
-def _local(iri: str, namespace: rdflib.Namespace) -> str | None:
-    return iri[len(str(namespace)) :] if iri.startswith(str(namespace)) else None
+# Namespaces as plain strings: an rdflib Namespace builds a term per attribute access, and compiling a plan
+# reads thousands of them.
+_CPMS, _OWL, _RDF, _RDFS, _SH = str(CPMS), str(OWL), str(RDF), str(RDFS), str(SH)
+
+
+def _local(iri: str, namespace: str) -> str | None:
+    return iri[len(namespace) :] if iri.startswith(namespace) else None
 
 
 def _one(values: list[ox.NamedNode | ox.BlankNode | ox.Literal], what: str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -135,11 +140,11 @@ class _Graph:
     def items(self, head: ox.NamedNode | ox.BlankNode | ox.Literal) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
         out: list[ox.NamedNode | ox.BlankNode | ox.Literal] = []
         node = head
-        while not (isinstance(node, ox.NamedNode) and node.value == str(RDF.nil)):
+        while not (isinstance(node, ox.NamedNode) and node.value == _RDF + "nil"):
             if isinstance(node, ox.Literal) or len(out) > 100_000:
                 raise Unsupported("malformed sh:in list")
-            out.append(_one(self.objects(node, str(RDF.first)), "an sh:in list node"))
-            node = _one(self.objects(node, str(RDF.rest)), "an sh:in list node")
+            out.append(_one(self.objects(node, _RDF + "first"), "an sh:in list node"))
+            node = _one(self.objects(node, _RDF + "rest"), "an sh:in list node")
         return out
 
 
@@ -163,16 +168,16 @@ def compile_plan(standard: Standard, shapes: Iterable[ox.Triple], base_iri: str)
     classes: set[str] = set()
     for t in graph.triples:
         p = t.predicate.value
-        if p == str(RDFS.subClassOf):
+        if p == _RDFS + "subClassOf":
             if not isinstance(t.subject, ox.NamedNode) or not isinstance(t.object, ox.NamedNode):
                 raise Unsupported("rdfs:subClassOf between blank nodes")
             plan.parents.setdefault(t.subject.value, set()).add(t.object.value)
-        elif p in (str(SH.targetNode), str(SH.targetSubjectsOf), str(SH.targetObjectsOf), str(SH.target)):
+        elif p in (_SH + "targetNode", _SH + "targetSubjectsOf", _SH + "targetObjectsOf", _SH + "target"):
             raise Unsupported(f"{p} targets")
-        elif p == str(SH.deactivated):
+        elif p == _SH + "deactivated":
             raise Unsupported("sh:deactivated")
     node_shapes = sorted(
-        {t.subject for t in graph.triples if t.predicate.value == str(SH.targetClass)}, key=lambda s: str(s)
+        {t.subject for t in graph.triples if t.predicate.value == _SH + "targetClass"}, key=lambda s: str(s)
     )
     used: set[object] = set()
     checks: list[Check] = []
@@ -180,16 +185,16 @@ def compile_plan(standard: Standard, shapes: Iterable[ox.Triple], base_iri: str)
         if not isinstance(node, ox.NamedNode):
             raise Unsupported("a node shape that is a blank node")
         for p, values in graph.out[node].items():
-            local = _local(p, SH)
-            if (local is not None and local not in _NODE_TERMS) or (p == str(RDF.type) and _is_class(values)):
+            local = _local(p, _SH)
+            if (local is not None and local not in _NODE_TERMS) or (p == _RDF + "type" and _is_class(values)):
                 raise Unsupported(f"node shape {node.value} uses {p}")
         targets = set()
-        for target in graph.objects(node, str(SH.targetClass)):
+        for target in graph.objects(node, _SH + "targetClass"):
             if not isinstance(target, ox.NamedNode):
                 raise Unsupported("a class target that is not an IRI")
             targets.add(target.value)
         classes |= targets
-        for prop in sorted(graph.objects(node, str(SH.property)), key=str):
+        for prop in sorted(graph.objects(node, _SH + "property"), key=str):
             if prop in used or not isinstance(prop, ox.NamedNode):
                 raise Unsupported(f"property shape {prop} is shared or a blank node")
             used.add(prop)
@@ -200,13 +205,13 @@ def compile_plan(standard: Standard, shapes: Iterable[ox.Triple], base_iri: str)
 
 
 def _is_class(values: list[ox.NamedNode | ox.BlankNode | ox.Literal]) -> bool:
-    return any(isinstance(v, ox.NamedNode) and v.value in (str(RDFS.Class), str(OWL.Class)) for v in values)
+    return any(isinstance(v, ox.NamedNode) and v.value in (_RDFS + "Class", _OWL + "Class") for v in values)
 
 
 def _no_shape_graph_instances(graph: _Graph, plan: Plan, targets: set[str]) -> None:
     """pySHACL mixes the shapes graph into the data; its own typed nodes must not become focus nodes."""
     for t in graph.triples:
-        cls = t.object if t.predicate.value == str(RDF.type) else None
+        cls = t.object if t.predicate.value == _RDF + "type" else None
         if isinstance(cls, ox.NamedNode) and plan.ancestors(cls.value) & targets:
             raise Unsupported(f"{t.subject} in the shapes graph is an instance of a target class")
 
@@ -216,18 +221,18 @@ def _property(
 ) -> list[Check]:
     where = f"property shape {prop.value}"
     terms = graph.out[prop]
-    path = _one(graph.objects(prop, str(SH.path)), f"{where} sh:path")
+    path = _one(graph.objects(prop, _SH + "path"), f"{where} sh:path")
     if not isinstance(path, ox.NamedNode):
         raise Unsupported(f"{where} has a path other than a predicate")
-    severity_terms = graph.objects(prop, str(SH.severity)) or [ox.NamedNode(str(SH.Violation))]
+    severity_terms = graph.objects(prop, _SH + "severity") or [ox.NamedNode(_SH + "Violation")]
     severity_term = _one(severity_terms, f"{where} sh:severity")
-    severity = _local(severity_term.value, SH) if isinstance(severity_term, ox.NamedNode) else None
+    severity = _local(severity_term.value, _SH) if isinstance(severity_term, ox.NamedNode) else None
     if severity is None or severity not in _SEVERITIES:
         raise Unsupported(f"{where} has severity {severity_term}")
-    messages = {m.language: m.value for m in graph.objects(prop, str(SH.message)) if isinstance(m, ox.Literal)}
-    rules = graph.objects(prop, str(CPMS.ruleId))
+    messages = {m.language: m.value for m in graph.objects(prop, _SH + "message") if isinstance(m, ox.Literal)}
+    rules = graph.objects(prop, _CPMS + "ruleId")
     rule = rules[0].value if rules and not isinstance(rules[0], ox.BlankNode) else ""
-    flags_terms = graph.objects(prop, str(SH.flags))
+    flags_terms = graph.objects(prop, _SH + "flags")
     flags = _one(flags_terms, f"{where} sh:flags").value if flags_terms else None
     common = Check(
         start,
@@ -243,7 +248,7 @@ def _property(
     )
     out: list[Check] = []
     for p in sorted(terms):
-        local = _local(p, SH)
+        local = _local(p, _SH)
         if local is None or local in _DESCRIPTIVE:
             continue
         if local not in COMPONENTS:

@@ -290,6 +290,7 @@ def _fast_tables(
                 progress=progress,
                 source=first.source,
                 standard_base=own,
+                codes_checked=True,
             )
         except Unsupported:
             found = None
