@@ -1,6 +1,6 @@
 """Conformance at scale (issue 6): cpms-kg end to end against converting to RDF and running SHACL engines.
 
-    python bench/conformance.py [--sizes 10000,100000,1000000] [--engine fast] [--workdir DIR]
+    python bench/conformance.py [--sizes 10000,100000,1000000] [--engine fast] [--workdir DIR] [--repeat 3]
 
 For each size it generates a firm's bearing table for the demo standard zj-rolling-bearings: every row
 complete and valid, except that each fault kind below is injected into its own 5% of the rows, so each
@@ -9,6 +9,7 @@ measured as a whole (wall time and peak RSS from /usr/bin/time):
 
 * floor: just reading the table with polars;
 * cpms-kg: `cpms-kg validate` end to end (table in, full W3C report and JSON summary out);
+  these two are the median of `--repeat` runs (3), after one untimed warm-up run of each;
 * convert: the table to N-Triples and the compiled shapes to Turtle (the peers' input);
 * shacl (Rust, PyPI `shacl`), pyshacl-turbo, pyshacl (10k and 100k only), each on the converted files;
   a peer's time is convert + validate, its memory the larger of the two.
@@ -132,16 +133,21 @@ def measure(cmd: list[str], *, ok: tuple[int, ...] = (0,), capped: bool = False)
     # Files written just before (the generated table, earlier reports) are flushed first, so that no
     # run pays for another's disk writes.
     os.sync()
-    with tempfile.NamedTemporaryFile("r", suffix=".time") as timing:
+    # Standard output goes to a file, read afterwards: a pipe would have this process decode megabytes
+    # (cpms-kg's JSON summary) on the cores the measured command is using.
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as timing, tempfile.TemporaryFile("w+") as stdout:
         done = subprocess.run(
             ["/usr/bin/time", "-f", "%e %M", "-o", timing.name, *timeout, *cmd],
-            capture_output=True,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
             text=True,
             preexec_fn=limit if capped else None,
         )
         seconds, kb = timing.read().split()[-2:]
+        stdout.seek(0)
+        out = stdout.read()
     count = None
-    for line in done.stdout.splitlines():
+    for line in out.splitlines():
         if line.startswith("FINDINGS "):
             count = int(line.split()[1])
     if done.returncode not in ok:
@@ -150,7 +156,7 @@ def measure(cmd: list[str], *, ok: tuple[int, ...] = (0,), capped: bool = False)
         if capped and ("MemoryError" in done.stderr or "memory allocation" in done.stderr or done.returncode < 0):
             return Run(float(seconds), int(kb) / 1024, None, "", f"out of memory at {PEER_MEMORY_GB} GB")
         raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    return Run(float(seconds), int(kb) / 1024, count, done.stdout)
+    return Run(float(seconds), int(kb) / 1024, count, out)
 
 
 # -- the steps each run in a process of their own --------------------------------------------------
@@ -247,6 +253,12 @@ def cpms_kg(table: Path, store: Path, engine: str, report: Path) -> Run:
     return run
 
 
+def _median(runs: list[Run]) -> Run:
+    """The run of median time, with the highest peak memory of all."""
+    middle = sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
+    return Run(middle.seconds, max(r.peak_mb for r in runs), middle.findings, middle.out, middle.failed)
+
+
 def _self(*args: str) -> list[str]:
     return [sys.executable, __file__, *args]
 
@@ -257,19 +269,31 @@ def main() -> None:
     parser.add_argument("--engine", default="fast", help="cpms-kg's engine (fast, pyshacl)")
     parser.add_argument("--peers", default="shacl,turbo,pyshacl", help="peers to run")
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the floor and of cpms-kg (the median counts)")
     args = parser.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="cpms-bench-conformance-"))
     work.mkdir(parents=True, exist_ok=True)
     store = work / "store"
     if not store.exists():
         subprocess.run([str(BIN / "cpms-kg"), "init", "--store", str(store)], check=True, capture_output=True)
+    # One untimed run of each measured command first: bytecode compiled on first import and a store just
+    # written by `init` are one-off costs, not part of checking a table.
+    warm = work / "warm-up.csv"
+    generate(1_000, warm)
+    measure(_self("floor", str(warm)))
+    cpms_kg(warm, store, args.engine, work / "warm-up.ttl")
     peers = [p for p in args.peers.split(",") if p]
     print(f"{'rows':>9} {'engine':<10} {'seconds':>9} {'peak MB':>9} {'findings':>9} {'expected':>9}  ok")
     for size in (int(s) for s in args.sizes.split(",")):
         table = work / f"bearings-{size}.csv"
         expected = generate(size, table)
-        results: dict[str, Run] = {"floor": measure(_self("floor", str(table)))}
-        results["cpms-kg"] = cpms_kg(table, store, args.engine, work / f"report-{size}.ttl")
+        # The floor and cpms-kg take seconds: each is the median of --repeat runs (peers run once).
+        results: dict[str, Run] = {
+            "floor": _median([measure(_self("floor", str(table))) for _ in range(args.repeat)]),
+            "cpms-kg": _median(
+                [cpms_kg(table, store, args.engine, work / f"report-{size}.ttl") for _ in range(args.repeat)]
+            ),
+        }
         data, shapes = work / f"data-{size}.nt", work / f"shapes-{size}.ttl"
         if peers:
             convert = results["convert"] = measure(_self("convert", str(table), str(data), str(shapes), str(store)))

@@ -163,6 +163,32 @@ def test_w3c_report_on_the_command_line(store_dir: Path, files: tuple[Path, Path
     assert (None, rdflib.URIRef("http://www.w3.org/ns/shacl#conforms"), rdflib.Literal(False)) in graph
 
 
+def test_report_files_on_the_command_line(store_dir: Path, files: tuple[Path, Path], tmp_path: Path) -> None:
+    """`--report` is written while the output is printed: each file holds what the matching output says."""
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    xlsx, _ = files
+    common = ("validate", str(xlsx), "--standard", "zj-rolling-bearings", "--firm", "acme", "--store", str(store_dir))
+    w3c = cli(*common, "--format", "ttl")
+    for suffix, shown in ((".ttl", "json"), (".json", "ttl"), (".csv", "csv")):
+        out = tmp_path / f"report{suffix}"
+        printed = cli(*common, "--format", shown, "--report", str(out))
+        assert printed.returncode == 1, printed.stderr
+        if suffix == ".ttl":
+            written = rdflib.Graph().parse(out, format="turtle")
+            assert isomorphic(written, rdflib.Graph().parse(data=w3c.stdout, format="turtle"))
+            assert json.loads(printed.stdout)["conforms"] is False
+        elif suffix == ".json":
+            assert json.loads(out.read_text(encoding="utf-8")) == json.loads(cli(*common, "--format", "json").stdout)
+            assert isomorphic(
+                rdflib.Graph().parse(data=printed.stdout, format="turtle"),
+                rdflib.Graph().parse(data=w3c.stdout, format="turtle"),
+            )
+        else:
+            assert out.read_bytes().decode("utf-8-sig") == printed.stdout.replace("\n", "\r\n")
+
+
 @pytest.fixture
 def small_limits(store_dir: Path) -> Iterator[Server]:
     from tests.conftest import start_server, stop

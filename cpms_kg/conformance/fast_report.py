@@ -5,7 +5,8 @@ sh:ValidationReport with sh:conforms, and per finding a sh:ValidationResult with
 sh:resultPath, sh:value (typed as in the data), sh:resultSeverity, sh:sourceConstraintComponent,
 sh:sourceShape and the shape's zh/en messages as sh:resultMessage. `write_report` writes them as
 Turtle or N-Triples straight from the fast engine's findings frame, composed in polars a batch at a
-time (no Python object per triple or finding); `write_ntriples` streams them from `Finding`s, and
+time (no Python object per triple or finding; in Turtle, with prefixed names and each check's shared
+statements composed once); `write_ntriples` streams them from `Finding`s, and
 `report_graph` collects them in an rdflib graph (the `EngineResult.report` form, slow at scale).
 """
 
