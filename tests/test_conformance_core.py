@@ -127,6 +127,8 @@ def test_summary_from_the_findings_frame_counts_as_the_findings_one_by_one() -> 
     assert list(data["per_product"].items()) == [(p, dict(c)) for p, c in sorted(per_product.items())]
     # The JSON the CLI and the API send (per-product counts composed by polars) says the same, in order.
     sent = orjson.loads(summary_json(report, source="upload.csv"))
+    assert list(sent)[-1] == "per_product" and list(sent)[:6] == ["conforms", "standard", "source", "engine",
+                                                                  "products", "counts"]  # fmt: skip
     assert list(sent.pop("per_product").items()) == list(data.pop("per_product").items())
     assert sent == data | {"source": "upload.csv"}
     for rule in data["rules"]:

@@ -167,7 +167,6 @@ def _summary(report: ConformanceReport, per_product: object) -> dict[str, Any]:
             "by_rule": {rule["rule"]: rule["count"] for rule in rules},
             "by_attribute": _counts(frame, pl.col("attribute").fill_null("")),
         },
-        "per_product": per_product,
         "rules": rules,
         "changes": [
             {
@@ -182,6 +181,8 @@ def _summary(report: ConformanceReport, per_product: object) -> dict[str, Any]:
         ],
         "unmapped_columns": report.unmapped,
         "committed_dataset": report.committed,
+        # Last: a million-row table has hundreds of thousands of entries; the summaries come first.
+        "per_product": per_product,
     }
 
 
