@@ -46,7 +46,11 @@ def validate(
             f"--format must be one of {', '.join(FORMATS)}", message_zh=f"--format 须为 {'、'.join(FORMATS)} 之一"
         )
     options = Options(firm=firm, category=category, mapping=mapping, sheet=sheet, engine=engine, trusted=True)
-    outcomes = [check_file(opened, standard, path, options, _Steps(path.name)) for path in data]
+    outcomes = []
+    for path in data:
+        steps = _Steps(path.name)
+        outcomes.append(check_file(opened, standard, path, options, steps))
+        steps("完成 done", 1.0)
     if commit:
         from cpms_kg.conformance.datasets import commit as store_products
         from cpms_kg.standards.service import load
@@ -103,7 +107,9 @@ def _write(path: Path, result: object) -> None:
 
 
 class _Steps:
-    """Progress on stderr: one updating line on a terminal, a line per step otherwise (logs, CI)."""
+    """A progress bar on stderr: one updating line on a terminal, a line per step otherwise (logs, CI)."""
+
+    WIDTH = 24
 
     def __init__(self, name: str) -> None:
         self.name, self.last = name, ""
@@ -113,6 +119,9 @@ class _Steps:
         if phase == self.last:
             return
         self.last = phase
-        end = "\r" if self.tty and fraction < 1 else "\n"
-        sys.stderr.write(f"{self.name}: {phase} {fraction:4.0%}{end}")
+        filled = round(self.WIDTH * min(max(fraction, 0.0), 1.0))
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        # On a terminal the line is cleared first: a shorter phase must not leave the end of a longer one.
+        start, end = ("\r\x1b[K", "" if fraction < 1 else "\n") if self.tty else ("", "\n")
+        sys.stderr.write(f"{start}{self.name}: {phase} [{bar}] {fraction:4.0%}{end}")
         sys.stderr.flush()

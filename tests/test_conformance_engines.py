@@ -165,5 +165,31 @@ def test_the_command_line_shows_progress_chunk_by_chunk(store_dir: Path, tmp_pat
     assert result.returncode == 1, result.stderr
     steps = [line for line in result.stderr.splitlines() if line.startswith("big.csv: validating (")]
     assert len(steps) >= 2 and "(100000 rows)" in steps[0] and "(120000 rows)" in steps[-1], result.stderr
+    assert all("[#" in line and line.endswith("%") for line in steps)
+    assert result.stderr.splitlines()[-1] == "big.csv: 完成 done [" + "#" * 24 + "] 100%"
     summary = json.loads(result.stdout)
     assert sum(summary["counts"]["by_severity"].values()) == expected and summary["products"] == 120_000
+
+
+def test_the_progress_bar_updates_one_line_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cpms_kg.cli_validate import _Steps
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    steps = _Steps("t.csv")
+    for phase, fraction in (
+        ("reading", 0.05),
+        ("validating (5 rows)", 0.5),
+        ("validating (5 rows)", 0.6),
+        ("完成 done", 1),
+    ):
+        steps(phase, fraction)
+    assert screen.getvalue() == (
+        "\r\x1b[Kt.csv: reading [#.......................]   5%"
+        "\r\x1b[Kt.csv: validating (5 rows) [############............]  50%"
+        "\r\x1b[Kt.csv: 完成 done [########################] 100%\n"
+    )
