@@ -154,6 +154,68 @@ def test_rdf_gives_the_reference_report(store: EmbeddedStore, tmp_path: Path) ->
     assert fast.engine == "fast (shacl)" and fast.products == 200
 
 
+def test_a_large_rdf_file_is_checked_in_parts(
+    store: EmbeddedStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Split by subject, validated part by part, merged: the findings and the W3C report of the whole file,
+    also for products whose class reaches a category only through the data's own rdfs:subClassOf."""
+    import cpms_kg.conformance.rdf_parts as parts
+    from cpms_kg.conformance.rdf_engine import FastRdfEngine
+    from cpms_kg.standards.shapes import compile_shapes
+
+    table = tmp_path / "b.csv"
+    bench.generate(300, table)
+    standard = load(store, "zj-rolling-bearings")
+    read = read_table(table)
+    records, _changes = _records(read, standard, auto_map(list(read.columns), standard, rows=read.rows).mapping)
+    triples = product_graph(records, standard, BASE, "acme").triples
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    category = next(t.object for t in triples if t.predicate.value == rdf_type)
+    own = ox.NamedNode("https://example.org/acme/MiniBearings")
+    moved = {t.subject for t in triples if t.predicate.value == rdf_type and t.object == category}
+    data = tmp_path / "b.nt"
+    data.write_bytes(
+        ox.serialize(
+            [
+                *(
+                    ox.Triple(t.subject, t.predicate, own) if t.subject in moved and t.object == category else t
+                    for t in triples
+                ),
+                ox.Triple(own, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf"), category),
+            ],
+            format=ox.RdfFormat.N_TRIPLES,
+        )
+    )
+    shapes = compile_shapes(standard, BASE)
+    whole = FastRdfEngine().validate_file(data, ox.RdfFormat.N_TRIPLES, shapes)
+    monkeypatch.setattr(parts, "PART_BYTES", data.stat().st_size // 4 + 1)
+    split = FastRdfEngine().validate_file(data, ox.RdfFormat.N_TRIPLES, shapes)
+    assert (whole.parts, split.parts) == (1, 4) and split.engine == "shacl"
+    assert split.findings == whole.findings and split.conforms == whole.conforms
+    assert {f.focus for f in split.findings} & {m.value for m in moved}  # the data's subclass reached them
+    fast, reference = _both(store, data)  # end to end, in parts, against pySHACL on the whole file
+    _same(fast, reference)
+    assert fast.products == 301  # the products and the firm's class
+
+
+def test_shapes_that_read_other_nodes_are_not_split() -> None:
+    from cpms_kg.conformance.rdf_parts import local
+    from cpms_kg.standards.demo import bearings
+    from cpms_kg.standards.shapes import compile_shapes
+
+    shapes = compile_shapes(bearings(), BASE)
+    assert local(shapes)
+    sh = "http://www.w3.org/ns/shacl#"
+    some_property = next(t.subject for t in shapes if t.predicate.value == sh + "path")
+    for extra in (
+        ox.Triple(some_property, ox.NamedNode(sh + "class"), ox.NamedNode("https://example.org/C")),
+        ox.Triple(some_property, ox.NamedNode(sh + "property"), ox.NamedNode("https://example.org/nested")),
+        ox.Triple(ox.NamedNode("https://example.org/s"), ox.NamedNode(sh + "targetObjectsOf"), some_property),
+        ox.Triple(ox.NamedNode("https://example.org/s"), ox.NamedNode(sh + "path"), ox.BlankNode()),
+    ):
+        assert not local([*shapes, extra]), extra
+
+
 def test_the_command_line_shows_progress_chunk_by_chunk(store_dir: Path, tmp_path: Path) -> None:
     from tests.conftest import cli
 

@@ -19,6 +19,7 @@ serialising it to Turtle, N-Triples, JSON-LD or RDF/XML needs no Python object p
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,9 +30,10 @@ import pyoxigraph as ox
 import rdflib
 import shacl
 
-from cpms_kg.conformance.engine import Engine, EngineResult, Finding, PyshaclEngine
+from cpms_kg.conformance.engine import Engine, EngineResult, Finding, PyshaclEngine, sort_key
 from cpms_kg.conformance.lazy_report import LazyReport
 from cpms_kg.conformance.rdf_engine_ontology import inoculation
+from cpms_kg.conformance.rdf_parts import MergedReport, local, parts_needed, split
 from cpms_kg.namespaces import CPMS
 
 log = logging.getLogger(__name__)
@@ -107,6 +109,8 @@ class RdfEngineResult(EngineResult):
     """Which validator produced the report: "shacl", or "pyshacl" after a fallback."""
     unsupported: tuple[str, ...] = ()
     """Why the reference engine ran instead: the shapes' non-Core terms, or the validator's error."""
+    parts: int = 1
+    """How many parts a large file was validated in (`rdf_parts`)."""
 
 
 @lru_cache(maxsize=32)
@@ -219,12 +223,39 @@ class FastRdfEngine(Engine):
         unsupported = unsupported_features(shapes)
         if unsupported:
             return self._fallback(triples(), shapes, tuple(unsupported))
+        count = parts_needed(path)
+        if count > 1 and local(shapes):
+            return self._in_parts(path, format, base_iri, shapes, count)
         if format in _TEXT_FORMATS:
             return self._run(path.read_text(encoding="utf-8"), _TEXT_FORMATS[format], base_iri, shapes, triples)
         text = (
             ox.serialize(ox.parse(path=path, format=format, base_iri=base_iri), format=ox.RdfFormat.N_TRIPLES) or b""
         ).decode()
         return self._run(text, "ntriples", None, shapes, triples)
+
+    def _in_parts(
+        self, path: Path, format: ox.RdfFormat, base_iri: str | None, shapes: list[ox.Triple], count: int
+    ) -> RdfEngineResult:
+        """A large file split by subject (`rdf_parts`), each part validated, the findings and reports merged."""
+        merged = MergedReport()
+        findings: list[Finding] = []
+        conforms, engine, unsupported = True, "shacl", tuple[str, ...]()
+        with tempfile.TemporaryDirectory(prefix="cpms-kg-parts-") as folder:
+            for part in split(path, format, base_iri, count, Path(folder)):
+
+                def triples(part: Path = part) -> list[ox.Triple]:
+                    return [q.triple for q in ox.parse(path=part, format=ox.RdfFormat.N_TRIPLES)]
+
+                result = self._run(part.read_text(encoding="utf-8"), "ntriples", None, shapes, triples)
+                part.unlink()
+                findings += result.findings
+                conforms = conforms and result.conforms
+                if result.engine != "shacl":
+                    engine, unsupported = result.engine, result.unsupported
+                merged.add(result.report.serialize(format="nt"))
+        findings.sort(key=sort_key)
+        report = merged.close(conforms)
+        return RdfEngineResult(conforms, tuple(findings), report, engine=engine, unsupported=unsupported, parts=count)
 
     def _run(self, text: str, fmt: str, base_iri: str | None, shapes: list[ox.Triple], triples: Any) -> RdfEngineResult:
         shapes_nt, merged_nt = _shapes_text(shapes)
@@ -243,10 +274,7 @@ class FastRdfEngine(Engine):
             return self._fallback(triples(), shapes, (f"shacl: {error}",))
         info = _ShapeInfo(shapes)
         # The reference's order (focus, path, rule, value), its ties broken by severity and shape.
-        findings = sorted(
-            (info.finding(r) for r in report.results),
-            key=lambda f: (f.focus, f.path or "", f.rule, f.value or "", f.severity, f.shape, f.component),
-        )
+        findings = sorted((info.finding(r) for r in report.results), key=sort_key)
         written = LazyReport(lambda fmt: report.serialize(_REPORT_FORMATS[fmt]) if fmt in _REPORT_FORMATS else None)
         return RdfEngineResult(bool(report.conforms), tuple(findings), written)
 
