@@ -255,3 +255,24 @@ def test_the_progress_bar_updates_one_line_on_a_terminal(monkeypatch: pytest.Mon
         "\r\x1b[Kt.csv: validating (5 rows) [############............]  50%"
         "\r\x1b[Kt.csv: 完成 done [########################] 100%\n"
     )
+
+
+def test_a_merged_report_keeps_its_file_while_it_is_used() -> None:
+    import gc
+
+    from cpms_kg.conformance.rdf_parts import MergedReport
+
+    merged = MergedReport()
+    folder = merged.folder
+    report = merged.close(True)
+    del merged
+    gc.collect()
+    assert folder.exists() and "ValidationReport" in report.serialize(format="nt")
+    del report
+    gc.collect()
+    assert not folder.exists()
+    failed = MergedReport()  # a run that stops before its report is made
+    folder = failed.folder
+    del failed
+    gc.collect()
+    assert not folder.exists()

@@ -82,6 +82,8 @@ class MergedReport:
 
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="cpms-kg-report-"))
+        # Removed with the last reference: the report's writers hold this object, a failed run drops it.
+        weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
         self.path = self.folder / "report.nt"
         self._out = self.path.open("w", encoding="utf-8")
         self._said: set[str] = set()
@@ -114,9 +116,7 @@ class MergedReport:
         self._out.write(f'_:report <{SH}conforms> "{str(conforms).lower()}"^^<{_BOOLEAN}> .\n')
         self._out.writelines(sorted(self._said))
         self._out.close()
-        report = LazyReport(self._write, self._stream)
-        weakref.finalize(report, shutil.rmtree, self.folder, ignore_errors=True)
-        return report
+        return LazyReport(self._write, self._stream)
 
     def _write(self, fmt: str) -> str | None:
         chunks = self._stream(fmt)
