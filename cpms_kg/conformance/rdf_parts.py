@@ -123,16 +123,15 @@ class MergedReport:
         return None if chunks is None else b"".join(chunks).decode("utf-8")
 
     def _stream(self, fmt: str) -> Iterator[bytes] | None:
-        target = {"nt": None, "ntriples": None, "nt11": None, "turtle": ox.RdfFormat.TURTLE, "ttl": ox.RdfFormat.TURTLE}
-        if fmt not in target:
+        if fmt in ("nt", "ntriples", "nt11"):
+            return _blocks(self.path)
+        if fmt not in ("turtle", "ttl"):
             return None  # LazyReport reads the N-Triples into rdflib for other formats
-        source = self.path
-        if target[fmt] is not None:
-            source = self.folder / f"report.{fmt}"
-            if not source.exists():
-                triples = (q.triple for q in ox.parse(path=self.path, format=ox.RdfFormat.N_TRIPLES))
-                ox.serialize(triples, output=source, format=target[fmt], prefixes={"sh": SH})
-        return _blocks(source)
+        turtle = self.folder / "report.ttl"
+        if not turtle.exists():  # written once, streamed from the N-Triples
+            triples = (q.triple for q in ox.parse(path=self.path, format=ox.RdfFormat.N_TRIPLES))
+            ox.serialize(triples, output=turtle, format=ox.RdfFormat.TURTLE, prefixes={"sh": SH})
+        return _blocks(turtle)
 
 
 def _blocks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
